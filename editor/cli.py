@@ -1,0 +1,178 @@
+"""The command line: the one place every ``newsdesk`` subcommand is declared.
+
+Only argparse is imported here so that ``newsdesk`` with no subcommand (the
+app) starts fast; each subcommand imports what it needs when it runs.
+
+Exit codes: 0 done, 1 the work ran and failed (a check, a publish), 2 it could
+not start (bad arguments, a store that is refused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from editor import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_REFUSED = 2
+
+
+def _store_option(parser: argparse.ArgumentParser, *, default: object = None) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="store to open: an SQLite file path or URL, or postgresql+psycopg://user@host/db "
+        "(default: $NEWSDESK_STORE, else the SQLite file in your data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Newsdesk: draft, preview, moderate and publish articles. "
+        "With no subcommand, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
+    _store_option(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a throwaway store filled with sample articles, figures and comments",
+    )
+    # Subcommands share --store; SUPPRESS keeps a top-level --store from being reset.
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    info = subcommands.add_parser("info", help="show where the store is, its schema and counts")
+    _store_option(info, default=argparse.SUPPRESS)
+    info.add_argument("--json", action="store_true", help="print one JSON object")
+    info.set_defaults(handler=_run_info)
+
+    bench = subcommands.add_parser("bench", help="measure the benchmark figures")
+    _store_option(bench, default=argparse.SUPPRESS)
+    bench.add_argument("groups", nargs="*", metavar="NAME", help="groups to run (default: all)")
+    bench.add_argument("--json", action="store_true", help="print a JSON list of figures")
+    bench.set_defaults(handler=_run_bench)
+
+    shots = subcommands.add_parser(
+        "screenshot", help="save PNG screenshots of the window with the demo store (offscreen)"
+    )
+    shots.add_argument("folder", nargs="?", default="resources/screenshots")
+    shots.set_defaults(handler=_run_screenshot)
+
+    login = subcommands.add_parser(
+        "store-login", help="save a remote store's password in the system keyring"
+    )
+    _store_option(login, default=argparse.SUPPRESS)
+    login.add_argument("--forget", action="store_true", help="remove the saved password")
+    login.set_defaults(handler=_run_store_login)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        from editor.app import run_app
+
+        return run_app(store_url=args.store, demo=args.demo)
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _fail(message: str, code: int = EXIT_REFUSED) -> int:
+    print(f"newsdesk: {message}", file=sys.stderr)
+    return code
+
+
+def _open_for_command(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from editor.core.store import open_store, resolve_store_url
+
+    if getattr(args, "demo", False):
+        from editor.core.demo import open_demo_store
+
+        return open_demo_store()
+    return open_store(resolve_store_url(args.store))
+
+
+def _run_info(args: argparse.Namespace) -> int:
+    from editor.core.store import StoreError
+    from editor.core.summary import summarize
+
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        summary = summarize(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(summary))
+        return EXIT_OK
+    print(f"Store:    {summary['store']}")
+    print(f"Schema:   {summary['schema']}")
+    print("Articles: " + ", ".join(f"{n} {status}" for status, n in summary["articles"].items()))
+    print("Comments: " + ", ".join(f"{n} {status}" for status, n in summary["comments"].items()))
+    print(f"Assets:   {summary['assets']}")
+    return EXIT_OK
+
+
+def _run_bench(args: argparse.Namespace) -> int:
+    from editor.bench import UnknownGroup, run_benchmarks
+
+    try:
+        figures = run_benchmarks(args.groups, store_url=args.store)
+    except UnknownGroup as error:
+        return _fail(str(error))
+    if args.json:
+        print(json.dumps([figure.as_json() for figure in figures]))
+        return EXIT_OK
+    from editor.bench import format_table
+
+    print(format_table(figures))
+    return EXIT_OK
+
+
+def _run_screenshot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from editor.ui.screenshot import take_screenshots
+
+    for path in take_screenshots(Path(args.folder)):
+        print(path)
+    return EXIT_OK
+
+
+def _run_store_login(args: argparse.Namespace) -> int:
+    import getpass
+
+    from sqlalchemy.engine import make_url
+
+    from editor.core.credentials import forget_password, remember_password
+    from editor.core.store import resolve_store_url
+
+    url = make_url(resolve_store_url(args.store))
+    if url.get_backend_name() != "postgresql" or not url.username:
+        return _fail("store-login is for remote stores: --store postgresql+psycopg://user@host/db")
+    if args.forget:
+        forget_password(url)
+        print(f"Forgot the password for {url.render_as_string(hide_password=True)}")
+        return EXIT_OK
+    if url.password:
+        return _fail("leave the password out of the URL; you will be asked for it")
+    password = getpass.getpass(f"Password for {url.username}@{url.host}: ")
+    try:
+        remember_password(url, password)
+    except Exception as error:  # keyring backends raise their own types
+        return _fail(f"could not save the password in the system keyring: {error}")
+    print(f"Saved in the system keyring for {url.render_as_string(hide_password=True)}")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Articles: listing, drafting, revisions (no Qt)."""

@@ -1,0 +1,39 @@
+"""Alembic environment: runs against the connection the store hands over."""
+
+from alembic import context
+from sqlalchemy import Connection, create_engine
+
+from editor.core.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _configure_and_run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure_and_run(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("No store given: set sqlalchemy.url or pass a connection.")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        _configure_and_run(connection)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Newsdesk migrations run online only, against a store.")
+run_migrations_online()

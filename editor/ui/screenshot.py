@@ -1,0 +1,54 @@
+"""Screenshots of the real window for the README, taken offscreen (``newsdesk screenshot``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> list[Path]:
+    """Open the demo store in a fresh window and save one PNG per area. Returns the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from editor.ui.background import BackgroundRunner
+    from editor.ui.main_window import Area, MainWindow
+    from editor.ui.settings import Settings
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    app = QApplication.instance() or QApplication(["newsdesk-screenshot"])
+    folder.mkdir(parents=True, exist_ok=True)
+    # A scratch settings file: screenshots never depend on, or change, the user's window state.
+    scratch = QSettings(str(folder / ".screenshot-settings.ini"), QSettings.Format.IniFormat)
+    scratch.clear()
+    runner = BackgroundRunner()
+    window = MainWindow(Settings(scratch), runner)
+    window.resize(width, height)
+    window.show()
+
+    loop = QEventLoop()
+    window.articles_pane.articles_listed.connect(lambda _count: loop.quit())
+    window.store_refused.connect(lambda _message: loop.quit())
+    QTimer.singleShot(30_000, loop.quit)
+    window.open_store(None, demo=True)
+    loop.exec()
+
+    written = []
+    for area in Area:
+        window.show_area(area)
+        app.processEvents()
+        target = folder / f"{area.value}.png"
+        window.grab().save(str(target))
+        written.append(target)
+    window.show_area(Area.ARTICLES)
+    app.processEvents()
+    main_shot = folder / "main-window.png"
+    window.grab().save(str(main_shot))
+    written.append(main_shot)
+    window.close()
+    runner.wait_for_done(10_000)
+    if window.store is not None:
+        window.store.close()
+    (folder / ".screenshot-settings.ini").unlink(missing_ok=True)
+    return written
