@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -21,15 +22,13 @@ def find_postgres_bindir() -> Path | None:
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     pg_config = shutil.which("pg_config")
     if pg_config:
-        try:
+        with contextlib.suppress(OSError, subprocess.CalledProcessError):
             candidates.insert(
                 0,
                 subprocess.run(
                     [pg_config, "--bindir"], capture_output=True, text=True, check=True
                 ).stdout.strip(),
             )
-        except (OSError, subprocess.CalledProcessError):
-            pass
     for candidate in candidates:
         if (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
             return Path(candidate)
