@@ -8,12 +8,16 @@ run time; nothing is downloaded.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import io
 import math
 import random
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 from sqlalchemy import func, select, update
@@ -30,6 +34,7 @@ from editor.core.models import (
     RevisionReason,
     Tag,
 )
+from editor.core.store import Store, open_store, sqlite_url
 
 DEMO_NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
@@ -654,3 +659,13 @@ def _add_demo_comments(session: Session, lead: Article, other: Article) -> None:
             .values(comment_count=approved_count, updated_at=article.updated_at)
             .execution_options(synchronize_session="fetch")
         )
+
+
+def open_demo_store() -> Store:
+    """A throwaway SQLite store filled with the sample newsroom, removed when the process exits."""
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    store = open_store(sqlite_url(folder / "demo.sqlite3"))
+    with store.session_factory.begin() as session:
+        fill_demo_store(session)
+    return store
