@@ -49,6 +49,13 @@ AREA_LABELS = {
     Area.PUBLISHING: ("Publishing", QStyle.StandardPixmap.SP_DriveNetIcon),
 }
 
+STANDARD_KEY_FALLBACKS = {
+    QKeySequence.StandardKey.Quit: "Ctrl+Q",
+    QKeySequence.StandardKey.HelpContents: "F1",
+    QKeySequence.StandardKey.Open: "Ctrl+O",
+    QKeySequence.StandardKey.Find: "Ctrl+F",
+}
+
 STYLE_SHEET = """
 QListWidget#areaList { background: #1f2a36; color: #d8dee6; border: none; font-size: 14px;
     padding-top: 8px; }
@@ -75,7 +82,7 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self.store_error_box: QMessageBox | None = None
         self.setWindowTitle("Newsdesk")
-        self.setMinimumSize(QSize(900, 560))
+        self.setMinimumSize(QSize(720, 480))
         self.setStyleSheet(STYLE_SHEET)
 
         self.area_list = QListWidget()
@@ -228,8 +235,13 @@ class MainWindow(QMainWindow):
             self._menus[menu_title] = menu
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+            sequence = QKeySequence(shortcut)
+            if sequence.isEmpty() and isinstance(shortcut, QKeySequence.StandardKey):
+                # Some platforms (and the offscreen one) define no key for a standard action.
+                sequence = QKeySequence(STANDARD_KEY_FALLBACKS.get(shortcut, ""))
+            action.setShortcut(sequence)
+        # triggered(bool) would otherwise land in the slot's first parameter.
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
         menu.addAction(action)
         return action
 
