@@ -94,6 +94,11 @@ class CommentStatus(enum.StrEnum):
     TRASH = "trash"
 
 
+class ArticleKind(enum.StrEnum):
+    POST = "post"
+    PAGE = "page"
+
+
 class CommentType(enum.StrEnum):
     COMMENT = "comment"
     PINGBACK = "pingback"
@@ -181,6 +186,15 @@ class Article(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     view_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[ArticleKind] = mapped_column(
+        _enum_column(ArticleKind, "article_kind"), default=ArticleKind.POST
+    )
+    # Where an imported article came from (e.g. "wxr:<site url>:post:<id>"), so importing the
+    # same export again updates instead of duplicating.
+    external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    # Facts an importer keeps that have no column of their own (sticky, password-protected,
+    # the source's own status), as JSON.
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     featured_asset: Mapped[Asset | None] = relationship()
     tags: Mapped[list[Tag]] = relationship(
@@ -238,6 +252,8 @@ class Comment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     moderated_by: Mapped[str | None] = mapped_column(String(200))
     moderated_at: Mapped[datetime | None]
+    # The comment's id where it came from (an import), so re-importing updates in place.
+    external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
 
     article: Mapped[Article] = relationship()
     parent: Mapped[Comment | None] = relationship(remote_side=[id])
@@ -269,6 +285,25 @@ class ModerationEvent(Base):
     # Actions taken together (a bulk action) share a batch so undo reverts them together.
     batch: Mapped[str | None] = mapped_column(String(36), index=True)
     at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+
+
+class MediaReference(Base):
+    """An image an import names by URL but could not fetch: listed as "media to fetch"."""
+
+    __tablename__ = "media_reference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    external_id: Mapped[str | None] = mapped_column(String(500), unique=True)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    alt_text: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    # Set once the file has been fetched and stored.
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("asset.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 
 class PublishRecord(Base):
