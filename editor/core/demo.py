@@ -161,7 +161,7 @@ after the first builder went into administration.
 Residents of the lower town have waited five winters for it. "We still keep the sandbags in the \
 hall," said Doreen Ashby, whose house on Mill Lane flooded twice in three years.
 
-> "Every autumn we move the furniture upstairs and hope. This is the first year I think we might \
+> "Every autumn we move the furniture upstairs and hope. This is the first year I think we might
 > not have to."
 > — Doreen Ashby, Mill Lane
 

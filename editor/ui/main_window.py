@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from editor import __version__
 from editor.ui.articles.pane import ArticlesPane
-from editor.ui.editor.pane import make_editor_pane
+from editor.ui.editor.pane import EditorPane
 from editor.ui.moderation.pane import make_moderation_pane
 from editor.ui.publishing.pane import make_publishing_pane
 
@@ -54,6 +54,7 @@ STANDARD_KEY_FALLBACKS = {
     QKeySequence.StandardKey.HelpContents: "F1",
     QKeySequence.StandardKey.Open: "Ctrl+O",
     QKeySequence.StandardKey.Find: "Ctrl+F",
+    QKeySequence.StandardKey.New: "Ctrl+N",
 }
 
 STYLE_SHEET = """
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.store: Store | None = None
         self.store_error_box: QMessageBox | None = None
-        self.setWindowTitle("Newsdesk")
+        self.setWindowTitle("Newsdesk[*]")
         self.setMinimumSize(QSize(720, 480))
         self.setStyleSheet(STYLE_SHEET)
 
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
 
         self.articles_pane = ArticlesPane(runner)
-        self.editor_pane = make_editor_pane()
+        self.editor_pane = EditorPane(runner)
         self.moderation_pane = make_moderation_pane()
         self.publishing_pane = make_publishing_pane()
         self._areas: dict[Area, QWidget] = {
@@ -109,6 +110,12 @@ class MainWindow(QMainWindow):
             self.area_list.addItem(item)
             self.stack.addWidget(pane)
         self.area_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.articles_pane.article_activated.connect(self.open_article)
+        self.editor_pane.draft_saved.connect(lambda _draft: self.articles_pane.refresh())
+        self.editor_pane.article_opened.connect(lambda _draft: self.articles_pane.refresh())
+        self.editor_pane.undo_stack.cleanChanged.connect(
+            lambda clean: self.setWindowModified(not clean)
+        )
 
         brand = QLabel("Newsdesk")
         brand.setObjectName("brand")
@@ -168,9 +175,20 @@ class MainWindow(QMainWindow):
         previous, self.store = self.store, store
         self.store_label.setText(f"Store: {store.display_url}")
         self.articles_pane.set_store(store)
+        self.editor_pane.set_store(store)
         self.store_opened.emit(store)
         if previous is not None:
             self.runner.run("close previous store", previous.close)
+
+    def open_article(self, article_id: int) -> None:
+        self.editor_pane.open_article(article_id)
+        self.show_area(Area.EDITOR)
+
+    def new_article(self) -> None:
+        if self.store is None:
+            return
+        self.editor_pane.new_article(author=self.settings.preferences.moderator_name)
+        self.show_area(Area.EDITOR)
 
     def _refuse(self, error: BaseException) -> None:
         from editor.core.store import StoreError
@@ -247,10 +265,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self._menus: dict[str, object] = {}
+        self._action("&File", "&New Article", self.new_article, QKeySequence.StandardKey.New)
         self._action("&File", "&Open Store…", self.choose_store, QKeySequence.StandardKey.Open)
         self._action("&File", "Connect to &Shared Store…", self.choose_remote_store)
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self._action("&Edit", "&Find Articles", self._find_articles, QKeySequence.StandardKey.Find)
+        self._action("&Edit", "&Find", self._find_articles, QKeySequence.StandardKey.Find)
         for number, area in enumerate(Area, start=1):
             label, _ = AREA_LABELS[area]
             self._action("&View", label, lambda area=area: self.show_area(area), f"Ctrl+{number}")
@@ -263,6 +282,9 @@ class MainWindow(QMainWindow):
         self._action("&Help", "&About Newsdesk", self.show_about)
 
     def _find_articles(self) -> None:
+        if self.current_area is Area.EDITOR and self.editor_pane.draft is not None:
+            self.editor_pane.find_bar.open_find()
+            return
         self.show_area(Area.ARTICLES)
         self.articles_pane.focus_search()
 
@@ -320,6 +342,7 @@ class MainWindow(QMainWindow):
             self.show_area(Area.ARTICLES)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor_pane.save_now()
         self.settings.window.geometry = self.saveGeometry()
         self.settings.window.state = self.saveState()
         self.settings.window.current_area = self.current_area.value

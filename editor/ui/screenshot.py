@@ -34,6 +34,21 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
     window.open_store(None, demo=True)
     loop.exec()
 
+    lead_row = next(
+        (
+            row
+            for row in window.articles_pane.model._rows
+            if row.slug == "flood-barrier-first-full-test"
+        ),
+        None,
+    )
+    if lead_row is not None:
+        opened = QEventLoop()
+        window.editor_pane.article_opened.connect(lambda _draft: opened.quit())
+        QTimer.singleShot(30_000, opened.quit)
+        window.open_article(int(lead_row.id))
+        opened.exec()
+
     written = []
     for area in Area:
         window.show_area(area)

@@ -1,11 +1,525 @@
+"""The Editor area: one open article, its text, metadata, outline and media, saved as you type.
+
+Saving: every change restarts a short timer; when it fires (≤ 2 s after the
+last keystroke), on focus leaving the editor, and on close, the draft is saved
+in the store lane with the version it was loaded at. A newer version in the
+store is a conflict the editor is told about, never a silent overwrite. Only
+one save runs at a time; changes made meanwhile are saved right after.
+"""
+
 from __future__ import annotations
 
-from editor.ui.placeholder import PlaceholderPane
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.ui.editor import formatting
+from editor.ui.editor.find_replace import FindReplaceBar
+from editor.ui.editor.markdown_edit import MarkdownEdit
+from editor.ui.editor.metadata import MetadataPanel
+from editor.ui.editor.undo import attach_document
+
+if TYPE_CHECKING:
+    from editor.core.articles.drafts import DraftData, SaveConflict, SavedDraft
+    from editor.core.store import Store
+    from editor.ui.background import BackgroundRunner
+
+AUTOSAVE_DELAY_MS = 1500
+STATS_DELAY_MS = 250
 
 
-def make_editor_pane() -> PlaceholderPane:
-    return PlaceholderPane(
-        "Editor",
-        "Open an article from the Articles list to draft it here: Markdown with headings, "
-        "figures and pull quotes, the title, slug, dek and tags beside it, and a live preview.",
-    )
+class EditorPane(QMainWindow):
+    """Embedded as a widget in the main window's stack; a QMainWindow for its own docks and toolbar."""
+
+    article_opened = Signal(object)  # DraftData
+    draft_saved = Signal(object)  # DraftData
+    save_failed = Signal(str)
+    conflict_detected = Signal(object)  # SaveConflict
+    status_message = Signal(str)
+
+    def __init__(self, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Widget)
+        self.runner = runner
+        self.store: Store | None = None
+        self.draft: DraftData | None = None
+        self.undo_stack = QUndoStack(self)
+        self._loading = False
+        self._saving = False
+        self._save_again = False
+        self._clean_index_at_save = 0
+        self._slug_follows_title = False
+        self.conflict_box: QMessageBox | None = None
+
+        self.title_field = QLineEdit()
+        self.title_field.setPlaceholderText("Headline")
+        title_font = QFont(self.title_field.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title_field.setFont(title_font)
+        self.title_field.setFrame(False)
+
+        self.text = MarkdownEdit()
+        self.text.undo_stack = self.undo_stack
+        attach_document(self.undo_stack, self.text.document())
+        self.find_bar = FindReplaceBar(self.text)
+        self.find_bar.hide()
+
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("muted")
+        self.save_label = QLabel("No article open")
+        self.save_label.setObjectName("muted")
+
+        self.empty_label = QLabel(
+            "Open an article from the Articles list (Enter or double-click), or press Ctrl+N "
+            "to start a new one."
+        )
+        self.empty_label.setObjectName("muted")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+
+        self.writing_area = QWidget()
+        writing = QVBoxLayout(self.writing_area)
+        writing.setContentsMargins(12, 8, 12, 4)
+        writing.addWidget(self.title_field)
+        writing.addWidget(self.text, 1)
+        writing.addWidget(self.find_bar)
+
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.writing_area, 1)
+        central_layout.addWidget(self.empty_label, 1)
+        self.setCentralWidget(central)
+        self.statusBar().addWidget(self.stats_label)
+        self.statusBar().addPermanentWidget(self.save_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.metadata = MetadataPanel()
+        self.metadata_dock = self._dock(
+            "Details", self.metadata, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+
+        self._build_toolbar()
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.save_now)
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(STATS_DELAY_MS)
+        self._stats_timer.timeout.connect(self._update_stats)
+
+        self.text.textChanged.connect(self._content_changed)
+        self.title_field.textEdited.connect(self._title_edited)
+        self.metadata.changed.connect(self._content_changed)
+        self.metadata.slug_regenerate_requested.connect(self._slug_from_title)
+        self.metadata.slug_field.textEdited.connect(self._slug_edited_by_hand)
+        self.undo_stack.cleanChanged.connect(self._show_modified)
+        self.text.paste_refused.connect(self._tell)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+        self._show_article_widgets(False)
+
+    # --- construction --------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Formatting")
+        toolbar.setObjectName("formattingToolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(toolbar)
+        self.actions_by_name: dict[str, QAction] = {}
+
+        def add(name: str, text: str, shortcut: str, slot: object, tip: str) -> QAction:
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{tip} ({shortcut or 'Ctrl+F'})")
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())  # type: ignore[operator]
+            toolbar.addAction(action)
+            self.addAction(action)
+            self.actions_by_name[name] = action
+            return action
+
+        cursor = self.text.textCursor
+        add(
+            "h2",
+            "H2",
+            "Ctrl+Alt+2",
+            lambda: formatting.toggle_heading(cursor(), 2),
+            "Section heading",
+        )
+        add("h3", "H3", "Ctrl+Alt+3", lambda: formatting.toggle_heading(cursor(), 3), "Subheading")
+        add("bold", "Bold", "Ctrl+B", lambda: self._wrap("**"), "Bold")
+        add("italic", "Italic", "Ctrl+I", lambda: self._wrap("*"), "Italic")
+        add("link", "Link", "Ctrl+K", self._insert_link, "Link")
+        add("quote", "Quote", "Ctrl+Shift+.", lambda: formatting.toggle_quote(cursor()), "Quote")
+        add(
+            "list",
+            "List",
+            "Ctrl+Shift+8",
+            lambda: formatting.toggle_bullet_list(cursor()),
+            "Bulleted list",
+        )
+        toolbar.addSeparator()
+        # Ctrl+F belongs to the main window's Find, which routes here when the Editor is shown.
+        add("find", "Find", "", lambda: self.find_bar.open_find(), "Find")
+        add(
+            "replace",
+            "Replace",
+            "Ctrl+H",
+            lambda: self.find_bar.open_find(with_replace=True),
+            "Find and replace",
+        )
+        add("save", "Save", "Ctrl+S", self.save_now, "Save now")
+        undo = self.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        toolbar.addSeparator()
+        toolbar.addAction(undo)
+        toolbar.addAction(redo)
+        self.actions_by_name["undo"] = undo
+        self.actions_by_name["redo"] = redo
+
+    # --- opening -------------------------------------------------------------
+
+    def set_store(self, store: Store | None) -> None:
+        if store is not self.store:
+            self.save_now()
+            self.store = store
+            self._close_article()
+
+    def open_article(self, article_id: int) -> None:
+        store = self.store
+        if store is None:
+            return
+        self.save_now()
+
+        def load() -> DraftData:
+            from editor.core.articles.service import load_draft
+
+            with store.session_factory() as session:
+                return load_draft(session, article_id=article_id)
+
+        self.runner.run(
+            "open article", load, on_success=self._show_draft, on_failure=self._open_failed
+        )
+
+    def new_article(self, *, author: str = "") -> None:
+        store = self.store
+        if store is None:
+            return
+        self.save_now()
+
+        def create() -> DraftData:
+            from editor.core.articles.service import create_draft
+
+            with store.session_factory.begin() as session:
+                return create_draft(session, title="", author=author)
+
+        self.runner.run(
+            "new article", create, on_success=self._show_draft, on_failure=self._open_failed
+        )
+
+    def _show_draft(self, draft: DraftData) -> None:
+        from editor.core.articles.slugs import slug_from_title
+        from editor.core.models import ArticleStatus
+
+        # A never-published draft whose slug is still the headline's keeps following the
+        # headline; once someone edits the slug by hand, or it was published, it stays put.
+        self._slug_follows_title = draft.status is ArticleStatus.DRAFT and draft.slug in (
+            slug_from_title(draft.title),
+            "",
+        )
+        self._loading = True
+        try:
+            self.draft = draft
+            self.title_field.setText(draft.title)
+            self.title_field.setCursorPosition(0)
+            self.text.setPlainText(draft.body)
+            self.metadata.load(
+                slug=draft.slug,
+                dek=draft.dek,
+                author=draft.author,
+                category=draft.category,
+                tags=list(draft.tags),
+                status=draft.status.value,
+            )
+            self.metadata.set_featured_choices([], draft.featured_asset_id)
+            self.undo_stack.clear()
+            self.undo_stack.setClean()
+        finally:
+            self._loading = False
+        self._show_article_widgets(True)
+        self._update_stats()
+        self.save_label.setText(f"Saved {_clock(draft.updated_at)}")
+        (self.title_field if not draft.title else self.text).setFocus()
+        self.article_opened.emit(draft)
+
+    def _open_failed(self, error: BaseException) -> None:
+        self._tell(f"Could not open the article: {error}")
+
+    def _close_article(self) -> None:
+        self.draft = None
+        self._loading = True
+        try:
+            self.title_field.clear()
+            self.text.clear()
+            self.undo_stack.clear()
+        finally:
+            self._loading = False
+        self._show_article_widgets(False)
+
+    def _show_article_widgets(self, visible: bool) -> None:
+        self.writing_area.setVisible(visible)
+        self.empty_label.setVisible(not visible)
+        self.metadata_dock.setVisible(visible)
+        for action in self.actions_by_name.values():
+            action.setEnabled(visible)
+        if not visible:
+            self.save_label.setText("No article open")
+            self.stats_label.clear()
+
+    # --- editing -------------------------------------------------------------
+
+    def _wrap(self, marker: str) -> None:
+        cursor = self.text.textCursor()
+        formatting.toggle_wrap(cursor, marker)
+        self.text.setTextCursor(cursor)
+
+    def _insert_link(self) -> None:
+        url, accepted = QInputDialog.getText(self, "Insert Link", "Address (https://…)")
+        if accepted and url.strip():
+            cursor = self.text.textCursor()
+            formatting.insert_link(cursor, url.strip())
+            self.text.setTextCursor(cursor)
+
+    def _title_edited(self, title: str) -> None:
+        if self.draft is None:
+            return
+        from editor.core.articles.slugs import slug_from_title
+
+        if self._slug_follows_title:
+            self.metadata.slug_field.setText(slug_from_title(title))
+        self._content_changed()
+
+    def _slug_edited_by_hand(self, _text: str) -> None:
+        self._slug_follows_title = False
+
+    def _slug_from_title(self) -> None:
+        from editor.core.articles.slugs import slug_from_title
+
+        self.metadata.slug_field.setText(slug_from_title(self.title_field.text()))
+        self._slug_follows_title = self.draft is not None and self.draft.status.value == "draft"
+        self._content_changed()
+
+    def _content_changed(self) -> None:
+        if self._loading or self.draft is None:
+            return
+        self.save_label.setText("Edited")
+        self._autosave.start()
+        self._stats_timer.start()
+
+    def _update_stats(self) -> None:
+        from editor.core.articles.drafts import ReadingStats
+
+        stats = ReadingStats.of(self.text.toPlainText())
+        self.stats_label.setText(
+            f"{stats.words:,} word{'s' if stats.words != 1 else ''} · {stats.minutes} min read"
+        )
+
+    def _show_modified(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if self.draft is None or old is None:
+            return
+        if self.isAncestorOf(old) and (new is None or not self.isAncestorOf(new)):
+            self.save_now()
+
+    def _tell(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        self.status_message.emit(message)
+
+    # --- saving --------------------------------------------------------------
+
+    def current_draft(self) -> DraftData | None:
+        if self.draft is None:
+            return None
+        return replace(
+            self.draft,
+            title=self.title_field.text(),
+            body=self.text.toPlainText(),
+            slug=self.metadata.slug_field.text().strip(),
+            dek=self.metadata.dek_field.toPlainText(),
+            author=self.metadata.author_field.text(),
+            category=self.metadata.category_field.text(),
+            tags=self.metadata.tags(),
+            featured_asset_id=self.metadata.featured_asset_id(),
+        )
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        current = self.current_draft()
+        return (
+            current is not None and self.draft is not None and not current.same_content(self.draft)
+        )
+
+    def save_now(self) -> None:
+        """Save if anything changed; safe to call any time (merges with a save already running)."""
+        self._autosave.stop()
+        store, current = self.store, self.current_draft()
+        if store is None or current is None or self.draft is None:
+            return
+        if self._saving:
+            self._save_again = True
+            return
+        if current.same_content(self.draft):
+            self.undo_stack.setClean()
+            return
+        self._saving = True
+        self._clean_index_at_save = self.undo_stack.index()
+        expected_version = self.draft.version
+        self.save_label.setText("Saving…")
+
+        def save() -> SavedDraft:
+            from editor.core.articles.service import save_draft
+
+            with store.session_factory.begin() as session:
+                return save_draft(session, draft=current, expected_version=expected_version)
+
+        self.runner.run("save draft", save, on_success=self._saved, on_failure=self._save_failed)
+
+    def _saved(self, saved: SavedDraft) -> None:
+        self._saving = False
+        if self.draft is None or saved.draft.id != self.draft.id:
+            return
+        self.draft = saved.draft
+        self.metadata.show_slug_problems(saved.slug_problems)
+        if saved.slug_problems and self.metadata.slug_field.text().strip() != saved.draft.slug:
+            self._tell("Slug not changed: " + " ".join(saved.slug_problems))
+        self.metadata.status_label.setText(saved.draft.status.value.capitalize())
+        if self.undo_stack.index() == self._clean_index_at_save:
+            self.undo_stack.setClean()
+        self.save_label.setText(f"Saved {_clock(saved.draft.updated_at)}")
+        self.draft_saved.emit(saved.draft)
+        if self._save_again or self.has_unsaved_changes:
+            self._save_again = False
+            self._autosave.start()
+
+    def _save_failed(self, error: BaseException) -> None:
+        from editor.core.articles.drafts import InvalidDraft, SaveConflict
+
+        self._saving = False
+        self._save_again = False
+        if isinstance(error, SaveConflict):
+            self.save_label.setText("Not saved: changed elsewhere")
+            self.conflict_detected.emit(error)
+            self._ask_about_conflict(error)
+            return
+        if isinstance(error, InvalidDraft):
+            message = " ".join(error.problems)
+        else:
+            message = str(error) or type(error).__name__
+        # The text stays in the editor (and the recovery journal); the next change retries.
+        self.save_label.setText("Not saved")
+        self._tell(f"Could not save: {message}")
+        self.save_failed.emit(message)
+
+    def _ask_about_conflict(self, conflict: SaveConflict) -> None:
+        theirs = conflict.theirs
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Article Changed Elsewhere")
+        box.setText(
+            f"“{theirs.title or 'Untitled'}” was saved by {theirs.author or 'someone else'} at "
+            f"{_clock(theirs.updated_at)} while you were editing it."
+        )
+        box.setInformativeText(
+            "Reload their version, keep yours as a separate copy, or overwrite theirs "
+            "(their version stays in the revision list)."
+        )
+        reload_button = box.addButton("Reload Theirs", QMessageBox.ButtonRole.DestructiveRole)
+        copy_button = box.addButton("Keep Mine as a Copy", QMessageBox.ButtonRole.AcceptRole)
+        overwrite_button = box.addButton("Overwrite Theirs", QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(copy_button)
+
+        def chosen() -> None:
+            clicked = box.clickedButton()
+            if clicked is reload_button:
+                self._resolve_conflict("reload", conflict)
+            elif clicked is copy_button:
+                self._resolve_conflict("copy", conflict)
+            elif clicked is overwrite_button:
+                self._resolve_conflict("overwrite", conflict)
+
+        box.finished.connect(lambda _result: chosen())
+        self.conflict_box = box
+        box.open()
+
+    def _resolve_conflict(self, choice: str, conflict: SaveConflict) -> None:
+        store = self.store
+        if store is None:
+            return
+        if choice == "reload":
+            self._show_draft(conflict.theirs)
+            return
+        if choice == "copy":
+
+            def keep_copy() -> DraftData:
+                from editor.core.articles.service import save_as_copy
+
+                with store.session_factory.begin() as session:
+                    return save_as_copy(session, draft=conflict.mine)
+
+            self.runner.run(
+                "keep my copy", keep_copy, on_success=self._show_draft, on_failure=self._save_failed
+            )
+            return
+
+        def overwrite() -> SavedDraft:
+            from editor.core.articles.service import overwrite_draft
+
+            with store.session_factory.begin() as session:
+                return overwrite_draft(session, conflict=conflict)
+
+        self._saving = True
+        self.runner.run(
+            "overwrite", overwrite, on_success=self._saved, on_failure=self._save_failed
+        )
+
+
+def _clock(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M:%S")
