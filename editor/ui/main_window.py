@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(pane)
         self.area_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.articles_pane.article_activated.connect(self.open_article)
+        self.articles_pane.new_article_requested.connect(self.new_article)
         self.editor_pane.draft_saved.connect(lambda _draft: self.articles_pane.refresh())
         self.editor_pane.article_opened.connect(lambda _draft: self.articles_pane.refresh())
         self.editor_pane.undo_stack.cleanChanged.connect(

@@ -156,3 +156,51 @@ def test_background_runner_reports_back_on_the_ui_thread(
     assert seen["callback_thread"] == ui_thread
     assert seen.get("error" if fail else "result") == ("store went away" if fail else "done")
     assert not runner.busy
+
+
+def _select_slug(window: MainWindow, slug: str) -> None:
+    pane = window.articles_pane
+    for row in range(pane.model.rowCount()):
+        if pane.model.row_at(row).slug == slug:
+            pane.table.selectRow(row)
+            pane.table.setCurrentIndex(pane.model.index(row, 0))
+            return
+    raise AssertionError(f"{slug} not listed")
+
+
+def test_duplicate_archive_restore_and_delete_from_the_list(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from editor.core.models import Article, ArticleStatus
+
+    open_and_wait(qtbot, main_window, demo_store.url)
+    pane = main_window.articles_pane
+    _select_slug(main_window, "market-square-roadworks")
+    with qtbot.waitSignal(pane.articles_listed, timeout=5_000) as listed:
+        pane.duplicate_selected()
+    assert listed.args == [5]
+    # Delete on a live article only archives it; nothing is lost.
+    _select_slug(main_window, "market-square-roadworks")
+    with qtbot.waitSignal(pane.articles_listed, timeout=5_000):
+        pane.delete_selected()
+    with demo_store.session_factory() as session:
+        status = session.scalar(
+            select(Article.status).where(Article.slug == "market-square-roadworks")
+        )
+    assert status is ArticleStatus.ARCHIVED
+    # From the archive, delete asks first; cancelling keeps it.
+    _select_slug(main_window, "market-square-roadworks")
+    pane.delete_selected()
+    assert pane.delete_box is not None and pane.delete_box.isVisible()
+    pane.delete_box.button(QMessageBox.StandardButton.Cancel).click()
+    _select_slug(main_window, "market-square-roadworks")
+    pane.delete_selected()
+    delete_button = next(b for b in pane.delete_box.buttons() if b.text() == "Delete")
+    with qtbot.waitSignal(pane.articles_listed, timeout=5_000) as listed:
+        delete_button.click()
+    assert listed.args == [4]
+    with demo_store.session_factory() as session:
+        gone = session.scalar(select(Article.id).where(Article.slug == "market-square-roadworks"))
+    assert gone is None
