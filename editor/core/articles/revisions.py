@@ -164,11 +164,6 @@ def record_autosave_revision_if_due(
     last = session.scalar(
         select(func.max(Revision.created_at)).where(Revision.article_id == article_id)
     )
-    if last is not None and last.tzinfo is None:
-        # Aggregates bypass the column type on SQLite; its values are UTC.
-        from datetime import UTC
-
-        last = last.replace(tzinfo=UTC)
     if not autosave_revision_due(last_revision_at=last, now=now or utc_now(), interval=interval):
         return None
     draft = load_draft(session, article_id=article_id)
