@@ -3,10 +3,16 @@
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
+from editor.core.migrations import MIGRATION_ONLY_PREFIXES
 from editor.core.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    # Objects made only by migrations have no model to compare against.
+    return not (name or "").startswith(MIGRATION_ONLY_PREFIXES)
 
 
 def _configure_and_run(connection: Connection) -> None:
@@ -15,6 +21,7 @@ def _configure_and_run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
