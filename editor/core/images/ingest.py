@@ -261,7 +261,8 @@ def store_prepared(
             credit=credit[:255],
             created_at=utc_now(),
         )
-        created = session.connection().execute(statement).rowcount == 1
+        inserted = session.connection().execute(statement.returning(Asset.id))
+        created = inserted.scalar_one_or_none() is not None
     result = _existing_result(
         session,
         prepared.sha256,

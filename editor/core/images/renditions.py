@@ -123,13 +123,16 @@ def make_renditions(
     widest = plan[0]
     image, _ = decode_upright(original, min_width=widest.width, min_height=widest.height)
     if threads <= 1:
-        return [_encode(sized, spec, sha256, cache) for sized, spec in _sized(image, plan)]
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="rendition") as pool:
-        futures = []
-        for sized, spec in _sized(image, plan):
-            # WebP first at each size: it is the slow one, so it should start soonest.
-            futures.append(pool.submit(_encode, sized, spec, sha256, cache))
-        return [future.result() for future in futures]
+        made = [_encode(sized, spec, sha256, cache) for sized, spec in _sized(image, plan)]
+    else:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="rendition") as pool:
+            futures = [
+                pool.submit(_encode, sized, spec, sha256, cache)
+                for sized, spec in _sized(image, plan)
+            ]
+            made = [future.result() for future in futures]
+    by_spec = {(rendition.width, rendition.format): rendition for rendition in made}
+    return [by_spec[spec.width, spec.format] for spec in plan]
 
 
 def _sized(
