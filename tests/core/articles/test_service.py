@@ -6,6 +6,8 @@ import threading
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from editor.core.articles.drafts import (
@@ -15,6 +17,7 @@ from editor.core.articles.drafts import (
     NotArchived,
     ReadingStats,
     SaveConflict,
+    WordCounter,
     count_words,
     reading_minutes,
 )
@@ -326,6 +329,20 @@ def test_word_count_skips_link_targets_and_markup() -> None:
     # The gate's test ran four hours / Alt text here / Tag
     assert count_words(text) == 10
     assert count_words("") == 0
+
+
+@given(
+    st.lists(
+        st.sampled_from(["word", "don't", "[a](b c)", "<i>", "\n", "\n\n", " ", "—", "[r]: x"]),
+        max_size=40,
+    )
+)
+def test_word_counter_agrees_with_a_full_count(pieces: list[str]) -> None:
+    counter = WordCounter()
+    text = "".join(pieces)
+    assert counter.count(text) == count_words(text)
+    edited = text + " more words"
+    assert counter.count(edited) == count_words(edited)
 
 
 def test_reading_time_at_230_words_a_minute() -> None:

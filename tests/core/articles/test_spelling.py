@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.core.articles.spelling import (
     CUSTOM_WORDS_KEY,
@@ -163,3 +165,27 @@ def test_adding_a_word_updates_the_checker_and_its_cache(checker: SpellingChecke
     assert _words(local, "Zzqxville council") == ["Zzqxville"]
     local.add_custom_word("Zzqxville")
     assert _words(local, "Zzqxville council") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["wrod", "the", " ", "🌊", "é", "`x`", "https://a.b/c", "[a](b)", "-", "'", "’", "\n"]
+        ),
+        max_size=25,
+    )
+)
+def test_ranges_always_point_at_their_word(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    checker = SpellingChecker()
+    plain = checker.misspelled_ranges(text)
+    for start, length, word in plain:
+        assert text[start : start + length] == word
+    encoded = text.encode("utf-16-le")
+    for start, length, word in checker.misspelled_ranges(text, utf16=True):
+        assert encoded[start * 2 : (start + length) * 2].decode("utf-16-le") == word
+    ends = [start + length for start, length, _word in plain]
+    assert all(
+        end <= next_start for end, (next_start, _l, _w) in zip(ends, plain[1:], strict=False)
+    )
