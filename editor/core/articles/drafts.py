@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -224,16 +225,22 @@ class NotArchived(ValueError):
 
 def draft_problems(draft: DraftData) -> list[str]:
     """What would stop ``draft`` from being saved (column limits), as sentences; empty when fine."""
+    return field_problems(
+        title=draft.title, author=draft.author, category=draft.category, tags=draft.tags
+    )
+
+
+def field_problems(*, title: str, author: str, category: str, tags: Iterable[str]) -> list[str]:
     problems = []
     limits = (
-        ("title", draft.title, MAX_TITLE_LENGTH),
-        ("author", draft.author, MAX_AUTHOR_LENGTH),
-        ("category", draft.category, MAX_CATEGORY_LENGTH),
+        ("title", title, MAX_TITLE_LENGTH),
+        ("author", author, MAX_AUTHOR_LENGTH),
+        ("category", category, MAX_CATEGORY_LENGTH),
     )
     for name, value, limit in limits:
         if len(value) > limit:
             problems.append(f"The {name} is {len(value)} characters long; the limit is {limit}.")
-    for tag in draft.tags:
+    for tag in tags:
         if len(tag.strip()) > MAX_TAG_LENGTH:
             problems.append(
                 f"The tag “{tag[:30]}…” is {len(tag.strip())} characters long; "

@@ -26,10 +26,12 @@ from editor.core.articles.drafts import (
     SavedDraft,
     count_words,
     draft_problems,
+    field_problems,
 )
 from editor.core.articles.slugs import (
     check_slug,
     copy_slug,
+    slug_from_text,
     slug_from_title,
     unique_slug,
 )
@@ -163,8 +165,15 @@ def _insert_with_free_slug(session: Session, article: Article, wanted_slug: str)
     Another editor committing the same slug between our check and our insert
     makes the insert fail inside a savepoint; we then look again.
     """
+    tried = ""
     for attempt in range(_SLUG_ATTEMPTS):
         article.slug = unique_slug(session, wanted_slug)
+        if article.slug == tried:
+            # The slug was free after all, so the failure was about something else.
+            session.add(article)
+            session.flush()
+            return
+        tried = article.slug
         try:
             with session.begin_nested():
                 session.add(article)
@@ -188,7 +197,14 @@ def create_draft(
     slug: str | None = None,
     featured_asset_id: int | None = None,
 ) -> DraftData:
-    """A new draft, its slug made from ``title`` (or ``slug``) and kept unique."""
+    """A new draft, its slug made from ``title`` (or from ``slug``, tidied) and kept unique.
+
+    Raises ``InvalidDraft`` for fields over the store's limits.
+    """
+    tags = list(tags)
+    problems = field_problems(title=title, author=author, category=category, tags=tags)
+    if problems:
+        raise InvalidDraft(problems)
     start_writing(session)
     article = Article(
         title=title,
@@ -199,9 +215,10 @@ def create_draft(
         featured_asset_id=featured_asset_id,
         status=ArticleStatus.DRAFT,
     )
-    _insert_with_free_slug(session, article, slug or slug_from_title(title))
-    stored_tags = set_article_tags(session, article_id=article.id, names=tags)
-    return replace(draft_of(session, article), tags=stored_tags)
+    wanted_slug = (slug_from_text(slug) if slug else "") or slug_from_title(title)
+    _insert_with_free_slug(session, article, wanted_slug)
+    set_article_tags(session, article_id=article.id, names=tags)
+    return draft_of(session, article)
 
 
 def save_draft(session: Session, *, draft: DraftData, expected_version: int) -> SavedDraft:

@@ -59,6 +59,21 @@ def test_created_draft_loads_back_whole(store: Store) -> None:
     assert loaded.created_at.tzinfo is not None and len(loaded.uuid) == 36
 
 
+def test_create_tidies_a_given_slug_and_refuses_overlong_fields(store: Store) -> None:
+    with store.session_factory.begin() as session:
+        tidy = create_draft(session, title="Anything", slug="Bad Slug!")
+        generated = (create_draft(session, title=f"Tagged {n}", tags=iter(["A"])) for n in "12")
+        assert [draft.tags for draft in generated] == [["A"], ["A"]]
+    assert tidy.slug == "bad-slug"
+    with (
+        pytest.raises(InvalidDraft, match="title is 501"),
+        store.session_factory.begin() as session,
+    ):
+        create_draft(session, title="T" * 501)
+    with store.session_factory() as session:
+        assert len(list_articles(session)) == 3
+
+
 def test_save_updates_fields_and_moves_the_version_on(store: Store) -> None:
     with store.session_factory.begin() as session:
         draft = create_draft(session, title="Draft", tags=["One", "Two"])
