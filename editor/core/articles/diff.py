@@ -74,6 +74,14 @@ class Hunk:
     def header(self) -> str:
         return f"@@ -{self.old_start},{self.old_count} +{self.new_start},{self.new_count} @@"
 
+    @property
+    def place(self) -> str:
+        """Where the hunk is, for people: "Line 3" or "Lines 1–5" of the newer text."""
+        last = self.new_start + max(self.new_count, 1) - 1
+        if last <= self.new_start:
+            return f"Line {self.new_start}"
+        return f"Lines {self.new_start}–{last}"
+
 
 @dataclass(frozen=True, slots=True)
 class TextDiff:
@@ -200,6 +208,9 @@ _ROW_BACKGROUND = {
 }
 _CELL = "padding:1px 6px; white-space:pre-wrap; color:#1f2328;"
 _NUMBER_CELL = "padding:1px 4px; color:#6e7781;"
+# Qt's rich text honours td width attributes, not CSS widths.
+_NUMBER_WIDTH = 'width="36"'
+_MARK_WIDTH = 'width="14"'
 
 
 def _spans_html(spans: Sequence[Span]) -> str:
@@ -222,9 +233,10 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _cell(content: str, background: str) -> str:
+def _cell(content: str, background: str, width: str = "") -> str:
     style = _CELL + (f" background-color:{background};" if background else "")
-    return f'<td style="{style}">{content or "&nbsp;"}</td>'
+    sized = f' width="{width}"' if width else ""
+    return f'<td{sized} style="{style}">{content or "&nbsp;"}</td>'
 
 
 def _unified_rows(row: DiffRow) -> list[str]:
@@ -246,7 +258,8 @@ def _unified_rows(row: DiffRow) -> list[str]:
         )
         lines.append((_number(row.new_number), "+", content, _ROW_BACKGROUND[RowKind.ADDED]))
     return [
-        f'<tr><td style="{_NUMBER_CELL}">{number}</td><td style="{_NUMBER_CELL}">{mark}</td>'
+        f'<tr><td {_NUMBER_WIDTH} style="{_NUMBER_CELL}">{number}</td>'
+        f'<td {_MARK_WIDTH} style="{_NUMBER_CELL}">{mark}</td>'
         f"{_cell(content, colour)}</tr>"
         for number, mark, content, colour in lines
     ]
@@ -263,11 +276,15 @@ def _side_by_side_row(row: DiffRow) -> str:
     else:
         left, right = "", _whole_line_html(row.new_text, SpanKind.ADDED)
     return (
-        f'<tr><td style="{_NUMBER_CELL}">{_number(row.old_number)}</td>'
-        f"{_cell(left, background if row.old_number is not None else '')}"
-        f'<td style="{_NUMBER_CELL}">{_number(row.new_number)}</td>'
-        f"{_cell(right, background if row.new_number is not None else '')}</tr>"
+        f'<tr><td {_NUMBER_WIDTH} style="{_NUMBER_CELL}">{_number(row.old_number)}</td>'
+        f"{_cell(left, background if row.old_number is not None else '', '50%')}"
+        f'<td {_NUMBER_WIDTH} style="{_NUMBER_CELL}">{_number(row.new_number)}</td>'
+        f"{_cell(right, background if row.new_number is not None else '', '50%')}</tr>"
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def diff_html(diff: TextDiff, *, layout: DiffLayout = DiffLayout.UNIFIED, label: str = "") -> str:
@@ -279,13 +296,11 @@ def diff_html(diff: TextDiff, *, layout: DiffLayout = DiffLayout.UNIFIED, label:
         parts.append('<p style="color:#6e7781;">No changes.</p>')
         return "".join(parts)
     parts.append(
-        f'<p style="color:#6e7781;">{diff.words_added} words added, '
+        f'<p style="color:#6e7781;">{_plural(diff.words_added, "word")} added, '
         f"{diff.words_removed} removed</p>"
     )
     for hunk in diff.hunks:
-        parts.append(
-            f'<p style="color:#6e7781; font-family:monospace;">{html.escape(hunk.header)}</p>'
-        )
+        parts.append(f'<p style="color:#6e7781;">{html.escape(hunk.place)}</p>')
         parts.append('<table width="100%" cellspacing="0" cellpadding="0">')
         for row in hunk.rows:
             if layout is DiffLayout.UNIFIED:
