@@ -24,15 +24,6 @@ _VALID_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COPY_SUFFIX = re.compile(r"-copy(?:-[0-9]+)?$")
 
 
-class InvalidSlug(ValueError):
-    """A slug the store would not accept; ``problems`` are sentences for the user."""
-
-    def __init__(self, slug: str, problems: list[str]) -> None:
-        super().__init__(f"{slug!r}: {' '.join(problems)}")
-        self.slug = slug
-        self.problems = problems
-
-
 def slug_from_text(text: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
     """``text`` as a slug, cut at a word boundary to ``max_length``; "" when nothing is left."""
     from anyascii import anyascii
