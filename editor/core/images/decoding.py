@@ -129,7 +129,7 @@ def _decode_jpeg(
 
     if header.orientation in _SIDEWAYS:
         min_width, min_height = min_height, min_width
-    colorspace = simplejpeg.decode_jpeg_header(data)[2]
+    colorspace = simplejpeg.decode_jpeg_header(data, strict=strict)[2]
     if colorspace in ("CMYK", "YCCK"):
         if strict:  # simplejpeg checks the data; Pillow knows Adobe's inverted CMYK
             simplejpeg.decode_jpeg(data, colorspace="CMYK", min_factor=8, strict=True)
