@@ -117,8 +117,11 @@ def read_labelled_messages(
         handle.seek(0)
         delimiter = _delimiter(path, sample)
         # TSV files like the SMS collection quote nothing: a quote is text.
-        quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-        reader = csv.DictReader(handle, delimiter=delimiter, quoting=quoting)
+        reader = (
+            csv.DictReader(handle, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+            if delimiter == "\t"
+            else csv.DictReader(handle, delimiter=delimiter)
+        )
         columns = reader.fieldnames or []
         for wanted in (text_column, label_column):
             if wanted not in columns:
