@@ -192,7 +192,11 @@ def _transform_to_srgb(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransf
         if mode != "CMYK" and "srgb" in description.lower():
             return None
         output_mode = "RGBA" if mode == "RGBA" else "RGB"
-        return ImageCms.buildTransform(source, _srgb_profile(), mode, output_mode)
+        # No pixel cache: the transform is shared by rendition threads, and LittleCMS
+        # transforms are only thread-safe without it.
+        return ImageCms.buildTransform(
+            source, _srgb_profile(), mode, output_mode, flags=ImageCms.Flags.NOCACHE
+        )
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None  # a profile we cannot read is treated as sRGB
 
