@@ -10,8 +10,10 @@ operation's ``on_success`` / ``on_failure`` callbacks.
 from __future__ import annotations
 
 import enum
+import itertools
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
@@ -23,27 +25,41 @@ class Lane(enum.Enum):
 
 
 class _Relay(QObject):
-    """Lives on the UI thread; the worker emits, Qt queues the call back."""
+    """Lives on the UI thread; workers emit, Qt queues the call back. One per runner, so no
+    per-operation QObject is created on a worker's behalf or deleted under it."""
 
-    succeeded = Signal(object)
-    failed = Signal(object)
+    succeeded = Signal(int, object)
+    failed = Signal(int, object)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, operation_id: int, work: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
         self.setAutoDelete(True)
+        self._operation_id = operation_id
         self._work = work
         self._relay = relay
 
     def run(self) -> None:
+        work, self._work = self._work, _finished_work
         try:
-            result = self._work()
+            result = work()
         except BaseException as error:
             error.__newsdesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.failed.emit(error)
+            self._relay.failed.emit(self._operation_id, error)
         else:
-            self._relay.succeeded.emit(result)
+            self._relay.succeeded.emit(self._operation_id, result)
+
+
+def _finished_work() -> None:
+    return None
+
+
+@dataclass
+class _Operation:
+    name: str
+    on_success: Callable[[Any], None] | None
+    on_failure: Callable[[BaseException], None] | None
 
 
 class BackgroundRunner(QObject):
@@ -58,7 +74,11 @@ class BackgroundRunner(QObject):
         self._store_pool.setMaxThreadCount(1)
         self._compute_pool = QThreadPool(self)
         self._compute_pool.setMaxThreadCount(max(1, QThreadPool.globalInstance().maxThreadCount()))
-        self._in_flight: set[_Relay] = set()
+        self._relay = _Relay(self)
+        self._relay.succeeded.connect(self._succeeded)
+        self._relay.failed.connect(self._failed)
+        self._operations: dict[int, _Operation] = {}
+        self._next_id = itertools.count(1)
 
     def run(
         self,
@@ -73,38 +93,35 @@ class BackgroundRunner(QObject):
 
         Without ``on_failure`` the error goes to ``operation_failed`` for the window to show.
         """
-        relay = _Relay(self)
-        self._in_flight.add(relay)
-
-        @Slot(object)
-        def succeeded(result: object) -> None:
-            self._finish(relay)
-            if on_success is not None:
-                on_success(result)
-            self.operation_finished.emit(name)
-
-        @Slot(object)
-        def failed(error: BaseException) -> None:
-            self._finish(relay)
-            if on_failure is not None:
-                on_failure(error)
-            else:
-                self.operation_failed.emit(name, error)
-            self.operation_finished.emit(name)
-
-        relay.succeeded.connect(succeeded)
-        relay.failed.connect(failed)
+        operation_id = next(self._next_id)
+        self._operations[operation_id] = _Operation(name, on_success, on_failure)
         pool = self._store_pool if lane is Lane.STORE else self._compute_pool
-        pool.start(_Job(work, relay))
+        pool.start(_Job(operation_id, work, self._relay))
+
+    @Slot(int, object)
+    def _succeeded(self, operation_id: int, result: object) -> None:
+        operation = self._operations.pop(operation_id, None)
+        if operation is None:
+            return
+        if operation.on_success is not None:
+            operation.on_success(result)
+        self.operation_finished.emit(operation.name)
+
+    @Slot(int, object)
+    def _failed(self, operation_id: int, error: BaseException) -> None:
+        operation = self._operations.pop(operation_id, None)
+        if operation is None:
+            return
+        if operation.on_failure is not None:
+            operation.on_failure(error)
+        else:
+            self.operation_failed.emit(operation.name, error)
+        self.operation_finished.emit(operation.name)
 
     @property
     def busy(self) -> bool:
-        return bool(self._in_flight)
+        return bool(self._operations)
 
     def wait_for_done(self, msecs: int = -1) -> bool:
         """Block until queued work has run (for shutdown and tests); callbacks still need the event loop."""
         return self._store_pool.waitForDone(msecs) and self._compute_pool.waitForDone(msecs)
-
-    def _finish(self, relay: _Relay) -> None:
-        self._in_flight.discard(relay)
-        relay.deleteLater()

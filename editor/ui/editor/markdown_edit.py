@@ -125,9 +125,9 @@ class MarkdownEdit(QPlainTextEdit):
             if url.isLocalFile() and Path(url.toLocalFile()).is_file()
         ]
 
-    def go_to_line(self, line_number: int) -> None:
-        """Move the cursor to a 1-based source line and show it near the top."""
-        block = self.document().findBlockByNumber(max(0, line_number - 1))
+    def go_to_block(self, block_number: int) -> None:
+        """Move the cursor to a 0-based source line (a block) and show it in the middle."""
+        block = self.document().findBlockByNumber(max(0, block_number))
         if not block.isValid():
             return
         cursor = self.textCursor()
