@@ -70,6 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     _store_option(login, default=argparse.SUPPRESS)
     login.add_argument("--forget", action="store_true", help="remove the saved password")
     login.set_defaults(handler=_run_store_login)
+
+    import_wxr = subcommands.add_parser(
+        "import-wxr",
+        help="import a WordPress export (WXR): posts, pages, media references, comments",
+    )
+    _store_option(import_wxr, default=argparse.SUPPRESS)
+    import_wxr.add_argument("file", metavar="FILE", help="the .xml file from Tools → Export")
+    import_wxr.set_defaults(handler=_run_import_wxr)
+
+    export_wxr = subcommands.add_parser(
+        "export-wxr", help="write the store's articles and comments as a WordPress export"
+    )
+    _store_option(export_wxr, default=argparse.SUPPRESS)
+    export_wxr.add_argument("file", metavar="FILE", help="the .xml file to write")
+    export_wxr.add_argument(
+        "--site-url", default=None, help="the site address written into the export"
+    )
+    export_wxr.set_defaults(handler=_run_export_wxr)
     return parser
 
 
@@ -175,4 +193,70 @@ def _run_store_login(args: argparse.Namespace) -> int:
     except Exception as error:  # keyring backends raise their own types
         return _fail(f"could not save the password in the system keyring: {error}")
     print(f"Saved in the system keyring for {url.render_as_string(hide_password=True)}")
+    return EXIT_OK
+
+
+def _run_import_wxr(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from editor.core.store import StoreError
+    from editor.core.wxr import ImportProgress, WxrRefused, import_wxr
+
+    shown: list[tuple[str, int]] = []
+
+    def progress(update: ImportProgress) -> None:
+        step = (update.phase.value, int(update.fraction * 20))
+        if not shown or shown[-1] != step:
+            shown.append(step)
+            print(
+                f"{update.phase.value}: {update.fraction:.0%} ({update.articles} articles, "
+                f"{update.comments} comments)",
+                file=sys.stderr,
+            )
+
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        with store.session_factory.begin() as session:
+            report = import_wxr(session, Path(args.file), progress=progress)
+    except WxrRefused as error:
+        return _fail(f"{args.file}: {error}; nothing was imported")
+    except OSError as error:
+        return _fail(f"cannot read {args.file}: {error.strerror or error}")
+    except SQLAlchemyError as error:
+        return _fail(f"the store refused the import, nothing was imported: {error}", EXIT_FAILED)
+    finally:
+        store.close()
+    for line in report.summary_lines():
+        print(line)
+    return EXIT_OK
+
+
+def _run_export_wxr(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from editor.core.store import StoreError
+    from editor.core.wxr import export_wxr
+    from editor.core.wxr.exporter import DEFAULT_SITE_URL
+
+    target = Path(args.file)
+    if not target.parent.is_dir():
+        return _fail(f"cannot write {target}: folder {target.parent} is missing")
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        with store.session_factory.begin() as session:
+            report = export_wxr(session, target, site_url=args.site_url or DEFAULT_SITE_URL)
+    except OSError as error:
+        return _fail(f"cannot write {target}: {error.strerror or error}", EXIT_FAILED)
+    finally:
+        store.close()
+    for line in report.summary_lines():
+        print(line)
     return EXIT_OK

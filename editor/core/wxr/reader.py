@@ -219,6 +219,11 @@ class _RecoveringStream:
         ):
             raise WxrRefused("UTF-16/32 files are not WordPress exports (WordPress writes UTF-8)")
         if root is None:
+            if b"<rss" in head:
+                raise WxrRefused(
+                    "the file ends inside the <rss> start tag (truncated?)",
+                    line=head.count(b"\n") + 1,
+                )
             raise WxrRefused("no XML root element found: this is not a WordPress export", line=1)
         start, end, name, line = root
         if name == b"!DOCTYPE":
