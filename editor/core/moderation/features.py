@@ -55,8 +55,12 @@ def _host(link: str) -> str:
     return lowered.split("/", 1)[0].split("?", 1)[0].split(":", 1)[0]
 
 
+def find_links(text: str) -> list[str]:
+    """Links as a reader sees them: URLs, ``www.`` addresses and bare domains, in order."""
+    return [str(link) for link in _URL.findall(text)]
+
+
 def count_links(text: str) -> int:
-    """Links as a reader sees them: URLs, ``www.`` addresses and bare domains."""
     return len(_URL.findall(text))
 
 

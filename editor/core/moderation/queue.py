@@ -1,0 +1,543 @@
+"""Queue queries for a table that may hold a million comments, on SQLite and PostgreSQL.
+
+Made for a Qt model that holds ids and fetches rows in windows:
+
+- ``status_counts`` for the tab labels;
+- ``page`` (keyset: newest first, or from the oldest end for "jump to end") and
+  ``window`` (by offset, read from whichever end is nearer) give ordered ids;
+- ``queue_ids`` gives a whole tab's ids at once, for a model that holds them all;
+- ``rows`` fetches what the table shows for a window of ids; ``detail`` the rest.
+
+Order: newest first by ``(created_at, id)``. Searches order by id (newest
+received first) because the full-text index hands matches over in id order,
+which keeps the first page of a common word instant.
+
+The "All" tab has no index of its own: its pages are merged from one indexed
+query per status, which is as fast as one status tab.
+"""
+
+from __future__ import annotations
+
+import enum
+import heapq
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeAlias
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
+
+from editor.core.models import Article, Comment, CommentId, CommentStatus
+from editor.core.moderation.features import find_links
+
+EXCERPT_CHARS = 240
+THREAD_LIMIT = 500
+_CHUNK = 900
+_SEARCH_TERM = re.compile(r"\w+", re.UNICODE)
+# Must match the expression indexed by migration 0002 character for character.
+_POSTGRES_SEARCH_DOCUMENT = (
+    "to_tsvector('simple'::regconfig, left(comment.author_name || ' ' || comment.body, 100000))"
+)
+_AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+_COMMENT_SEARCH = table("comment_search", column("rowid"))
+
+
+class QueueTab(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    TRASH = "trash"
+    ALL = "all"
+
+    @property
+    def status(self) -> CommentStatus | None:
+        return None if self is QueueTab.ALL else CommentStatus(self.value)
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """One view of the queue: a tab plus optional search and filters."""
+
+    tab: QueueTab = QueueTab.PENDING
+    search: str = ""
+    article_id: int | None = None
+    # An email address (exact) or an author name (exact) when it has no "@".
+    author: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+    @property
+    def search_terms(self) -> list[str]:
+        return _SEARCH_TERM.findall(self.search)
+
+    @property
+    def is_search(self) -> bool:
+        return bool(self.search_terms)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class QueueKey:
+    """A comment's place in the newest-first order; pass the last one back as ``after``."""
+
+    created_at: datetime
+    id: CommentId
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    id: CommentId
+    status: CommentStatus
+    author_name: str
+    author_email: str
+    excerpt: str
+    article_id: int
+    article_title: str
+    created_at: datetime
+    spam_score: float | None
+    reasons: tuple[str, ...]
+    parent_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEntry:
+    id: CommentId
+    parent_id: int | None
+    depth: int
+    author_name: str
+    excerpt: str
+    status: CommentStatus
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CommentDetail:
+    id: CommentId
+    status: CommentStatus
+    body: str
+    author_name: str
+    author_email: str
+    author_url: str
+    author_ip: str
+    user_agent: str
+    created_at: datetime
+    spam_score: float | None
+    reasons: tuple[str, ...]
+    moderated_by: str | None
+    moderated_at: datetime | None
+    article_id: int
+    article_title: str
+    article_slug: str
+    parent_id: int | None
+    # Links in the body, in order, as written (never fetched or rendered).
+    links: tuple[str, ...]
+    # The same author's comments before this one, by status (every status present).
+    author_history: dict[CommentStatus, int]
+    # The whole thread this comment belongs to, root first, replies depth-first by time.
+    thread: tuple[ThreadEntry, ...] = field(default=())
+
+
+def _excerpt(text: str) -> str:
+    return " ".join(text.split())[:EXCERPT_CHARS]
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _fts5_query(terms: Sequence[str]) -> str:
+    # Every term quoted (so no input is FTS syntax); the last one a prefix, for search-as-you-type.
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _tsquery(terms: Sequence[str]) -> str:
+    quoted = ["'" + term.replace("'", "''").replace("\\", "") + "'" for term in terms]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
+def _conditions(
+    query: QueueQuery, session: Session, status: CommentStatus | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if status is not None:
+        conditions.append(Comment.status == status)
+    if query.article_id is not None:
+        conditions.append(Comment.article_id == query.article_id)
+    author = query.author.strip()
+    if author:
+        if "@" in author:
+            conditions.append(Comment.author_email == author)
+        else:
+            conditions.append(Comment.author_name == author)
+    if query.since is not None:
+        conditions.append(Comment.created_at >= query.since)
+    if query.until is not None:
+        conditions.append(Comment.created_at < query.until)
+    terms = query.search_terms
+    if terms and _is_postgres(session):
+        conditions.append(
+            literal_column(_POSTGRES_SEARCH_DOCUMENT).op("@@")(
+                func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery(terms))
+            )
+        )
+    return conditions
+
+
+def _search_select(query: QueueQuery, session: Session, *columns: Any) -> _AnySelect:
+    """Matches of a search. On SQLite the FTS index drives the join (it yields rowids in
+    order), so a first page of a word found in half the table costs microseconds."""
+    statement: _AnySelect = select(*columns)
+    if not _is_postgres(session):
+        statement = (
+            statement.select_from(_COMMENT_SEARCH)
+            .join(Comment, Comment.id == _COMMENT_SEARCH.c.rowid)
+            .where(literal_column("comment_search").op("MATCH")(_fts5_query(query.search_terms)))
+        )
+    return statement.where(*_conditions(query, session, query.tab.status))
+
+
+def _search_id(session: Session) -> Any:
+    # The column to order and page a search by: the FTS rowid keeps SQLite index-driven.
+    return Comment.id if _is_postgres(session) else _COMMENT_SEARCH.c.rowid
+
+
+def status_counts(*, session: Session) -> dict[QueueTab, int]:
+    """Comments per tab; one indexed count per status (the "All" tab is their sum)."""
+    counts: dict[QueueTab, int] = {}
+    for status in CommentStatus:
+        counts[QueueTab(status.value)] = int(
+            session.scalar(
+                select(func.count()).select_from(Comment).where(Comment.status == status)
+            )
+            or 0
+        )
+    counts[QueueTab.ALL] = sum(counts.values())
+    return counts
+
+
+def count(query: QueueQuery, *, session: Session, cap: int | None = None) -> int:
+    """Comments in a view; with ``cap``, counting stops there (a common search word)."""
+    if not query.is_search and query == QueueQuery(tab=query.tab):
+        return status_counts(session=session)[query.tab]
+    if query.is_search:
+        inner = _search_select(query, session, Comment.id)
+    else:
+        inner = select(Comment.id).where(*_conditions(query, session, query.tab.status))
+    if cap is not None:
+        inner = inner.limit(cap)
+    return int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
+
+
+def _ordered(statement: _AnySelect, *, oldest_first: bool) -> _AnySelect:
+    if oldest_first:
+        return statement.order_by(Comment.created_at.asc(), Comment.id.asc())
+    return statement.order_by(Comment.created_at.desc(), Comment.id.desc())
+
+
+def _after(key: QueueKey, *, oldest_first: bool) -> ColumnElement[bool]:
+    # "created_at <= c" is what an index range can use; the rest filters the ties.
+    if oldest_first:
+        return and_(
+            Comment.created_at >= key.created_at,
+            or_(Comment.created_at > key.created_at, Comment.id > key.id),
+        )
+    return and_(
+        Comment.created_at <= key.created_at,
+        or_(Comment.created_at < key.created_at, Comment.id < key.id),
+    )
+
+
+def page(
+    query: QueueQuery,
+    *,
+    session: Session,
+    after: QueueKey | None = None,
+    limit: int = 100,
+    oldest_first: bool = False,
+) -> list[QueueKey]:
+    """The next ``limit`` comments after ``after`` (keyset), newest first unless ``oldest_first``.
+
+    ``oldest_first=True`` from ``after=None`` is "jump to the end" (reverse it to show).
+    """
+    columns = (Comment.created_at, Comment.id)
+    if query.is_search:
+        search_id = _search_id(session)
+        statement = _search_select(query, session, *columns)
+        if after is not None:
+            statement = statement.where(
+                search_id > after.id if oldest_first else search_id < after.id
+            )
+        statement = statement.order_by(search_id.asc() if oldest_first else search_id.desc()).limit(
+            limit
+        )
+        return [QueueKey(moment, CommentId(found)) for moment, found in session.execute(statement)]
+    statuses = [query.tab.status] if query.tab.status is not None else list(CommentStatus)
+    merged: list[QueueKey] = []
+    for status in statuses:
+        status_statement: _AnySelect = select(Comment.created_at, Comment.id)
+        status_statement = status_statement.where(*_conditions(query, session, status))
+        if after is not None:
+            status_statement = status_statement.where(_after(after, oldest_first=oldest_first))
+        status_statement = _ordered(status_statement, oldest_first=oldest_first).limit(limit)
+        merged.extend(
+            QueueKey(moment, CommentId(found))
+            for moment, found in session.execute(status_statement)
+        )
+    if len(statuses) == 1:
+        return merged
+    if oldest_first:
+        return heapq.nsmallest(limit, merged)
+    return heapq.nlargest(limit, merged)
+
+
+def window(
+    query: QueueQuery,
+    *,
+    session: Session,
+    offset: int,
+    limit: int,
+    total: int | None = None,
+) -> list[CommentId]:
+    """Ids at rows ``offset .. offset+limit`` of the newest-first order.
+
+    With ``total`` (from ``count``) a window past the middle is read from the
+    oldest end, so jumping to the end costs what the first page costs.
+    """
+    if offset < 0 or limit <= 0:
+        return []
+    from_end = total is not None and offset + limit / 2 > total / 2
+    if from_end:
+        assert total is not None
+        end_offset = max(0, total - offset - limit)
+        end_limit = min(limit, total - offset)
+        if end_limit <= 0:
+            return []
+        if end_offset == 0 and not query.is_search:
+            keys = page(query, session=session, limit=end_limit, oldest_first=True)
+            return [key.id for key in reversed(keys)]
+        ids = _offset_ids(query, session, end_offset, end_limit, oldest_first=True)
+        return list(reversed(ids))
+    if offset == 0 and not query.is_search:
+        return [key.id for key in page(query, session=session, limit=limit)]
+    return _offset_ids(query, session, offset, limit, oldest_first=False)
+
+
+def _offset_ids(
+    query: QueueQuery, session: Session, offset: int, limit: int, *, oldest_first: bool
+) -> list[CommentId]:
+    if query.is_search:
+        search_id = _search_id(session)
+        statement = _search_select(query, session, Comment.id).order_by(
+            search_id.asc() if oldest_first else search_id.desc()
+        )
+    else:
+        statement = _ordered(
+            select(Comment.id).where(*_conditions(query, session, query.tab.status)),
+            oldest_first=oldest_first,
+        )
+    return [CommentId(found) for found in session.scalars(statement.offset(offset).limit(limit))]
+
+
+def queue_ids(query: QueueQuery, *, session: Session, limit: int | None = None) -> list[CommentId]:
+    """Every id of a view in order, for a model that holds them all (~8 bytes each)."""
+    if query.is_search:
+        statement = _search_select(query, session, Comment.id).order_by(_search_id(session).desc())
+    else:
+        statement = _ordered(
+            select(Comment.id).where(*_conditions(query, session, query.tab.status)),
+            oldest_first=False,
+        )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [CommentId(found) for found in session.scalars(statement)]
+
+
+def rows(ids: Sequence[int], *, session: Session) -> list[QueueRow]:
+    """What the table shows for these ids, in the order given; unknown ids are left out."""
+    found: dict[int, QueueRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        statement = (
+            select(
+                Comment.id,
+                Comment.status,
+                Comment.author_name,
+                Comment.author_email,
+                # Never load a 1 MB body for one table row.
+                func.substr(Comment.body, 1, EXCERPT_CHARS * 2).label("excerpt"),
+                Comment.article_id,
+                Article.title,
+                Comment.created_at,
+                Comment.spam_score,
+                Comment.reasons,
+                Comment.parent_id,
+            )
+            .join(Article, Article.id == Comment.article_id)
+            .where(Comment.id.in_(chunk))
+        )
+        for row in session.execute(statement):
+            found[row.id] = QueueRow(
+                id=CommentId(row.id),
+                status=row.status,
+                author_name=row.author_name,
+                author_email=row.author_email,
+                excerpt=_excerpt(row.excerpt or ""),
+                article_id=row.article_id,
+                article_title=row.title,
+                created_at=row.created_at,
+                spam_score=row.spam_score,
+                reasons=tuple(row.reasons or ()),
+                parent_id=row.parent_id,
+            )
+    return [found[comment_id] for comment_id in ids if comment_id in found]
+
+
+def author_history(
+    *,
+    session: Session,
+    author_name: str,
+    author_email: str,
+    before: datetime,
+    excluding: int | None = None,
+) -> dict[CommentStatus, int]:
+    """How many of this author's comments (same email, else same name) were in each status,
+    among those written before ``before``."""
+    statement = select(Comment.status, func.count()).where(Comment.created_at < before)
+    if author_email.strip():
+        statement = statement.where(Comment.author_email == author_email)
+    else:
+        statement = statement.where(Comment.author_email == "", Comment.author_name == author_name)
+    if excluding is not None:
+        statement = statement.where(Comment.id != excluding)
+    found = dict(session.execute(statement.group_by(Comment.status)).tuples().all())
+    return {status: int(found.get(status, 0)) for status in CommentStatus}
+
+
+def thread(comment_id: int, *, session: Session) -> list[ThreadEntry]:
+    """The thread holding ``comment_id``: its root, then replies depth-first, oldest first."""
+    root_id = comment_id
+    seen = {root_id}
+    while True:  # climb to the root; the guard stops a (corrupt) cycle
+        parent = session.scalar(select(Comment.parent_id).where(Comment.id == root_id))
+        if parent is None or parent in seen:
+            break
+        seen.add(parent)
+        root_id = parent
+    columns = (
+        Comment.id,
+        Comment.parent_id,
+        Comment.author_name,
+        func.substr(Comment.body, 1, EXCERPT_CHARS * 2),
+        Comment.status,
+        Comment.created_at,
+    )
+    by_parent: dict[int | None, list[Any]] = {}
+    frontier = [root_id]
+    collected: dict[int, Any] = {}
+    root = session.execute(select(*columns).where(Comment.id == root_id)).one_or_none()
+    if root is None:
+        return []
+    collected[root_id] = root
+    while frontier and len(collected) < THREAD_LIMIT:
+        children = session.execute(
+            select(*columns)
+            .where(Comment.parent_id.in_(frontier[:_CHUNK]))
+            .order_by(Comment.created_at, Comment.id)
+        ).all()
+        frontier = frontier[_CHUNK:]
+        for child in children:
+            if child.id in collected:
+                continue
+            collected[child.id] = child
+            by_parent.setdefault(child.parent_id, []).append(child)
+            frontier.append(child.id)
+    entries: list[ThreadEntry] = []
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack and len(entries) < THREAD_LIMIT:
+        row, depth = stack.pop()
+        entries.append(
+            ThreadEntry(
+                id=CommentId(row[0]),
+                parent_id=row[1] if row[0] != root_id else None,
+                depth=depth,
+                author_name=row[2],
+                excerpt=_excerpt(row[3] or ""),
+                status=row[4],
+                created_at=row[5],
+            )
+        )
+        stack.extend((child, depth + 1) for child in reversed(by_parent.get(row[0], [])))
+    return entries
+
+
+def detail(comment_id: int, *, session: Session) -> CommentDetail | None:
+    """Everything the detail pane shows about one comment, or None if it is gone."""
+    row = session.execute(
+        select(Comment, Article.title, Article.slug)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.id == comment_id)
+    ).one_or_none()
+    if row is None:
+        return None
+    comment, title, slug = row
+    return CommentDetail(
+        id=CommentId(comment.id),
+        status=comment.status,
+        body=comment.body,
+        author_name=comment.author_name,
+        author_email=comment.author_email,
+        author_url=comment.author_url,
+        author_ip=comment.author_ip,
+        user_agent=comment.user_agent,
+        created_at=comment.created_at,
+        spam_score=comment.spam_score,
+        reasons=tuple(comment.reasons or ()),
+        moderated_by=comment.moderated_by,
+        moderated_at=comment.moderated_at,
+        article_id=comment.article_id,
+        article_title=title,
+        article_slug=slug,
+        parent_id=comment.parent_id,
+        links=tuple(find_links(comment.body)),
+        author_history=author_history(
+            session=session,
+            author_name=comment.author_name,
+            author_email=comment.author_email,
+            before=comment.created_at,
+            excluding=comment.id,
+        ),
+        thread=tuple(thread(comment.id, session=session)),
+    )
+
+
+def latest_comment_id(*, session: Session) -> int:
+    """Where polling starts: the newest id now (0 for an empty store)."""
+    return int(session.scalar(select(func.max(Comment.id))) or 0)
+
+
+def comments_since(after_id: int, *, session: Session, limit: int = 10_000) -> list[CommentId]:
+    """Ids of comments received after ``after_id``, oldest first: polling on SQLite.
+
+    SQLite has one writer at a time, so ids become visible in order and a
+    watermark misses nothing. (PostgreSQL uses ``notifications.listen_for_new_comments``.)
+    """
+    return [
+        CommentId(found)
+        for found in session.scalars(
+            select(Comment.id).where(Comment.id > after_id).order_by(Comment.id).limit(limit)
+        )
+    ]
