@@ -184,3 +184,42 @@ def test_conflict_dialog_is_a_warning_not_a_crash(
     with qtbot.waitSignal(pane.article_opened, timeout=5_000):
         reload_button.click()
     assert pane.title_field.text() == "Their headline"
+
+
+def test_misspellings_are_underlined_and_can_join_the_dictionary(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextCharFormat
+
+    from editor.core.articles.spelling import custom_words
+
+    pane = open_lead(qtbot, main_window, demo_store)
+    qtbot.waitUntil(lambda: pane.spelling.checker is not None, timeout=10_000)
+    pane.text.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(pane.text, Qt.Key.Key_Return)
+    qtbot.keyClick(pane.text, Qt.Key.Key_Return)
+    qtbot.keyClicks(pane.text, "The barier held and Natarajan smiled.")
+    block = pane.text.document().lastBlock()
+    underlined = {
+        block.text()[r.start : r.start + r.length]
+        for r in block.layout().formats()
+        if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+    }
+    assert underlined == {"barier", "Natarajan"}
+    cursor = QTextCursor(block)
+    cursor.setPosition(block.position() + block.text().index("barier") + 2)
+    word, start, end = pane.spelling.misspelled_word_at(cursor)  # type: ignore[misc]
+    assert word == "barier"
+    assert "barrier" in pane.spelling.checker.suggestions(word)  # type: ignore[union-attr]
+    pane.spelling.replace_word(start, end, "barrier")
+    with qtbot.waitSignal(main_window.runner.operation_finished, timeout=5_000):
+        pane.spelling.add_to_dictionary("Natarajan")
+    block = pane.text.document().lastBlock()
+    assert block.text() == "The barrier held and Natarajan smiled."
+    assert not [
+        r
+        for r in block.layout().formats()
+        if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+    ]
+    with demo_store.session_factory() as session:
+        assert "Natarajan" in custom_words(session)

@@ -8,8 +8,12 @@ stays cheap. The block state carries one fact across lines: inside a fence.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+if TYPE_CHECKING:
+    from editor.core.articles.spelling import SpellingChecker
 
 OUTSIDE_FENCE = 0
 INSIDE_FENCE = 1
@@ -53,6 +57,12 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self.code = _format("#8a3b12", mono=True)
         self.fence = _format("#8a3b12", mono=True)
         self.attributes = _format("#8a8a8a")
+        # Set once the dictionary has loaded off the UI thread; until then nothing is underlined.
+        self.spelling: SpellingChecker | None = None
+
+    def set_spelling(self, checker: SpellingChecker | None) -> None:
+        self.spelling = checker
+        self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         previous = self.previousBlockState()
@@ -67,6 +77,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         self.setCurrentBlockState(OUTSIDE_FENCE)
         if _HEADING.match(text):
             self.setFormat(0, len(text), self.heading)
+            self._underline_misspellings(text)
             return
         if _QUOTE.match(text):
             self.setFormat(0, len(text), self.quote)
@@ -83,3 +94,13 @@ class MarkdownHighlighter(QSyntaxHighlighter):
         ):
             for match in pattern.finditer(text):
                 self.setFormat(match.start(), match.end() - match.start(), text_format)
+        self._underline_misspellings(text)
+
+    def _underline_misspellings(self, text: str) -> None:
+        if self.spelling is None:
+            return
+        for start, length, _word in self.spelling.misspelled_ranges(text, utf16=True):
+            marked = QTextCharFormat(self.format(start))
+            marked.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+            marked.setUnderlineColor(QColor("#d0312d"))
+            self.setFormat(start, length, marked)

@@ -32,10 +32,11 @@ from editor.ui.editor.find_replace import FindReplaceBar
 from editor.ui.editor.markdown_edit import MarkdownEdit
 from editor.ui.editor.metadata import MetadataPanel
 from editor.ui.editor.outline_dock import OutlinePanel
+from editor.ui.editor.spelling_support import SpellingSupport
 from editor.ui.editor.undo import attach_document
 
 if TYPE_CHECKING:
-    from editor.core.articles.drafts import DraftData, SaveConflict, SavedDraft
+    from editor.core.articles.drafts import DraftData, SaveConflict, SavedDraft, WordCounter
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
 
@@ -64,6 +65,9 @@ class EditorPane(QMainWindow):
         self._save_again = False
         self._clean_index_at_save = 0
         self._slug_follows_title = False
+        self._word_counter: WordCounter | None = (
+            None  # made on first use: keeps SQLAlchemy off start-up
+        )
         self.conflict_box: QMessageBox | None = None
 
         self.title_field = QLineEdit()
@@ -77,6 +81,7 @@ class EditorPane(QMainWindow):
         self.text = MarkdownEdit()
         self.text.undo_stack = self.undo_stack
         attach_document(self.undo_stack, self.text.document())
+        self.spelling = SpellingSupport(self.text, runner)
         self.find_bar = FindReplaceBar(self.text)
         self.find_bar.hide()
 
@@ -236,6 +241,7 @@ class EditorPane(QMainWindow):
             self.save_now()
             self.store = store
             self._close_article()
+            self.spelling.set_store(store)
 
     def open_article(self, article_id: int) -> None:
         store = self.store
@@ -371,9 +377,11 @@ class EditorPane(QMainWindow):
         self._stats_timer.start()
 
     def _update_stats(self) -> None:
-        from editor.core.articles.drafts import ReadingStats
+        if self._word_counter is None:
+            from editor.core.articles.drafts import WordCounter
 
-        stats = ReadingStats.of(self.text.toPlainText())
+            self._word_counter = WordCounter()
+        stats = self._word_counter.stats(self.text.toPlainText())
         self.stats_label.setText(
             f"{stats.words:,} word{'s' if stats.words != 1 else ''} · {stats.minutes} min read"
         )
