@@ -88,6 +88,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--site-url", default=None, help="the site address written into the export"
     )
     export_wxr.set_defaults(handler=_run_export_wxr)
+
+    comments = subcommands.add_parser("comments", help="import or purge comments")
+    comment_commands = comments.add_subparsers(dest="comments_command", metavar="ACTION")
+    comments.set_defaults(handler=lambda _args: _fail("say what to do: comments import|purge"))
+    comments_import = comment_commands.add_parser(
+        "import", help="receive comments from a CSV or JSON file through the intake rules"
+    )
+    _store_option(comments_import, default=argparse.SUPPRESS)
+    comments_import.add_argument("file", metavar="FILE", help="a .csv, .json or .jsonl file")
+    comments_import.set_defaults(handler=_run_comments_import)
+    comments_purge = comment_commands.add_parser(
+        "purge", help="delete spam and trash older than some days (asks for --yes)"
+    )
+    _store_option(comments_purge, default=argparse.SUPPRESS)
+    comments_purge.add_argument(
+        "--older-than",
+        type=int,
+        metavar="DAYS",
+        default=None,
+        help="age in days (default: the store's retention setting, 30 unless changed)",
+    )
+    comments_purge.add_argument("--yes", action="store_true", help="really delete them")
+    comments_purge.set_defaults(handler=_run_comments_purge)
+
+    spam_eval = subcommands.add_parser(
+        "spam-eval",
+        help="replay labelled messages through the learned spam filter and report how it did",
+    )
+    spam_eval.add_argument("file", metavar="FILE", help="a CSV or TSV file with a header line")
+    spam_eval.add_argument("--text-column", required=True, metavar="NAME")
+    spam_eval.add_argument("--label-column", required=True, metavar="NAME")
+    spam_eval.add_argument(
+        "--spam-value", required=True, metavar="VALUE", help="the label that means spam"
+    )
+    spam_eval.add_argument("--json", action="store_true", help="print one JSON object")
+    spam_eval.set_defaults(handler=_run_spam_eval)
     return parser
 
 
@@ -259,4 +295,101 @@ def _run_export_wxr(args: argparse.Namespace) -> int:
         store.close()
     for line in report.summary_lines():
         print(line)
+    return EXIT_OK
+
+
+def _run_comments_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from editor.core.moderation.importing import ImportFileError, import_comments
+    from editor.core.moderation.learning import SharedSpamFilter
+    from editor.core.store import StoreError
+
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        with store.session_factory.begin() as session:
+            report = import_comments(
+                Path(args.file), session=session, spam_filter=SharedSpamFilter()
+            )
+    except ImportFileError as error:
+        return _fail(f"{args.file}: {error}; nothing was imported")
+    except SQLAlchemyError as error:
+        return _fail(f"the store refused the import, nothing was imported: {error}", EXIT_FAILED)
+    finally:
+        store.close()
+    for rejected in report.rejected:
+        print(f"{args.file}:{rejected.line}: rejected: {rejected.reason}", file=sys.stderr)
+    routed = ", ".join(f"{n} {status.value}" for status, n in report.by_status().items() if n)
+    print(f"Imported {report.imported} comments" + (f" ({routed})" if routed else ""))
+    if report.skipped:
+        print(f"Skipped {report.skipped} already imported")
+    if report.rejected:
+        print(f"Rejected {len(report.rejected)} rows (listed above)")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _run_comments_purge(args: argparse.Namespace) -> int:
+    from editor.core.moderation.retention import count_purgeable, purge
+    from editor.core.moderation.rules import load_retention_days
+    from editor.core.store import StoreError
+
+    if args.older_than is not None and args.older_than < 0:
+        return _fail("--older-than must be 0 or more days")
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        with store.session_factory.begin() as session:
+            days = args.older_than
+            if days is None:
+                days = load_retention_days(session=session)
+            if not args.yes:
+                counted = count_purgeable(session=session, older_than_days=days)
+            else:
+                counted = purge(session=session, older_than_days=days)
+    finally:
+        store.close()
+    what = f"{counted.spam} spam and {counted.trash} trash comments older than {days} days"
+    if not args.yes:
+        if counted.total == 0:
+            print(f"Nothing to delete: no spam or trash older than {days} days")
+            return EXIT_OK
+        print(f"Would delete {what}; run again with --yes to delete them")
+        return EXIT_REFUSED
+    print(f"Deleted {what}")
+    return EXIT_OK
+
+
+def _run_spam_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from editor.core.moderation.evaluation import LabelledFileError, evaluate_file
+
+    try:
+        result = evaluate_file(
+            Path(args.file),
+            text_column=args.text_column,
+            label_column=args.label_column,
+            spam_value=args.spam_value,
+        )
+    except LabelledFileError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot read {args.file}: {error.strerror or error}")
+    if args.json:
+        print(json.dumps(result.as_json()))
+        return EXIT_OK
+    spam = result.spam_caught + result.spam_missed
+    print(f"Messages:          {result.total} ({spam} spam, {result.total - spam} legitimate)")
+    print(f"Accuracy:          {result.accuracy:.2%}")
+    print(f"Spam recall:       {result.spam_recall:.2%}")
+    print(f"Ham wrongly spam:  {result.ham_wrongly_spam_rate:.2%}")
+    print(f"F1:                {result.f1:.3f}")
     return EXIT_OK

@@ -13,6 +13,7 @@ flood or a duplicate inside the batch counts like one against the store.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,8 @@ from editor.core.moderation.learning import SharedSpamFilter
 from editor.core.moderation.rules import ModerationRules, load_rules
 
 _CHUNK = 500
+_TEXT_FIELDS = ("body", "author_name", "author_email", "author_url", "author_ip", "user_agent")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _FIELD_LIMITS = {
     "author_name": 200,
     "author_email": 320,
@@ -335,6 +338,11 @@ def validation_problems(comments: Sequence[IncomingComment], *, session: Session
             problems[index] = f"no parent comment with id {comment.parent_id}"
         elif comment.created_at is not None and comment.created_at.tzinfo is None:
             problems[index] = "time has no time zone"
+        elif any("\x00" in (getattr(comment, name) or "") for name in _TEXT_FIELDS):
+            # PostgreSQL text cannot hold NUL; refused on SQLite too so stores agree.
+            problems[index] = "contains a NUL character, which a store cannot hold"
+        elif any(_LONE_SURROGATE.search(getattr(comment, name) or "") for name in _TEXT_FIELDS):
+            problems[index] = "text is not valid Unicode (invalid UTF-8 or a lone surrogate)"
         else:
             for name, limit in _FIELD_LIMITS.items():
                 value = getattr(comment, name) or ""
