@@ -9,6 +9,7 @@ one save runs at a time; changes made meanwhile are saved right after.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -32,11 +33,14 @@ from editor.ui.editor.find_replace import FindReplaceBar
 from editor.ui.editor.markdown_edit import MarkdownEdit
 from editor.ui.editor.metadata import MetadataPanel
 from editor.ui.editor.outline_dock import OutlinePanel
+from editor.ui.editor.recovery_support import RecoverySupport
+from editor.ui.editor.revisions_dialog import RevisionsDialog
 from editor.ui.editor.spelling_support import SpellingSupport
 from editor.ui.editor.undo import attach_document
 
 if TYPE_CHECKING:
     from editor.core.articles.drafts import DraftData, SaveConflict, SavedDraft, WordCounter
+    from editor.core.articles.recovery import Recovery
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
 
@@ -65,6 +69,7 @@ class EditorPane(QMainWindow):
         self._save_again = False
         self._clean_index_at_save = 0
         self._slug_follows_title = False
+        self._save_taken_at = 0.0
         self._word_counter: WordCounter | None = (
             None  # made on first use: keeps SQLAlchemy off start-up
         )
@@ -82,6 +87,10 @@ class EditorPane(QMainWindow):
         self.text.undo_stack = self.undo_stack
         attach_document(self.undo_stack, self.text.document())
         self.spelling = SpellingSupport(self.text, runner)
+        self.recovery = RecoverySupport(runner, self)
+        self.recovery.recovery_accepted.connect(self._restore_recovery)
+        self.recovery.journal_failed.connect(self._tell)
+        self.revisions_dialog: RevisionsDialog | None = None
         self.find_bar = FindReplaceBar(self.text)
         self.find_bar.hide()
 
@@ -221,7 +230,14 @@ class EditorPane(QMainWindow):
             lambda: self.find_bar.open_find(with_replace=True),
             "Find and replace",
         )
-        add("save", "Save", "Ctrl+S", self.save_now, "Save now")
+        add(
+            "save",
+            "Save",
+            "Ctrl+S",
+            lambda: self.save_now(manual=True),
+            "Save now, keeping a revision",
+        )
+        add("revisions", "Revisions", "", self.show_revisions, "Revisions of this article")
         undo = self.undo_stack.createUndoAction(self, "Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "Redo")
@@ -242,6 +258,7 @@ class EditorPane(QMainWindow):
             self.store = store
             self._close_article()
             self.spelling.set_store(store)
+            self.recovery.set_store(store)
 
     def open_article(self, article_id: int) -> None:
         store = self.store
@@ -315,6 +332,7 @@ class EditorPane(QMainWindow):
         self._tell(f"Could not open the article: {error}")
 
     def _close_article(self) -> None:
+        self.recovery.closed(self.draft, saved_everything=not self.has_unsaved_changes)
         self.draft = None
         self._loading = True
         try:
@@ -374,6 +392,7 @@ class EditorPane(QMainWindow):
             return
         self.save_label.setText("Edited")
         self._autosave.start()
+        self.recovery.changed(self.current_draft)
         self._stats_timer.start()
 
     def _update_stats(self) -> None:
@@ -432,8 +451,11 @@ class EditorPane(QMainWindow):
             current is not None and self.draft is not None and not current.same_content(self.draft)
         )
 
-    def save_now(self) -> None:
-        """Save if anything changed; safe to call any time (merges with a save already running)."""
+    def save_now(self, *, manual: bool = False) -> None:
+        """Save if anything changed; safe to call any time (merges with a save already running).
+
+        ``manual`` (Ctrl+S) also keeps a revision; autosaves keep one every few minutes.
+        """
         self._autosave.stop()
         store, current = self.store, self.current_draft()
         if store is None or current is None or self.draft is None:
@@ -441,19 +463,37 @@ class EditorPane(QMainWindow):
         if self._saving:
             self._save_again = True
             return
-        if current.same_content(self.draft):
+        if current.same_content(self.draft) and not manual:
             self.undo_stack.setClean()
             return
         self._saving = True
         self._clean_index_at_save = self.undo_stack.index()
+        self._save_taken_at = time.monotonic()
         expected_version = self.draft.version
         self.save_label.setText("Saving…")
 
         def save() -> SavedDraft:
+            from editor.core.articles.revisions import (
+                record_autosave_revision_if_due,
+                record_revision,
+            )
             from editor.core.articles.service import save_draft
+            from editor.core.models import RevisionReason
 
             with store.session_factory.begin() as session:
-                return save_draft(session, draft=current, expected_version=expected_version)
+                saved = save_draft(session, draft=current, expected_version=expected_version)
+                if manual:
+                    record_revision(
+                        session,
+                        article_id=current.id,
+                        reason=RevisionReason.MANUAL,
+                        author=current.author,
+                    )
+                else:
+                    record_autosave_revision_if_due(
+                        session, article_id=current.id, author=current.author
+                    )
+                return saved
 
         self.runner.run("save draft", save, on_success=self._saved, on_failure=self._save_failed)
 
@@ -462,6 +502,7 @@ class EditorPane(QMainWindow):
         if self.draft is None or saved.draft.id != self.draft.id:
             return
         self.draft = saved.draft
+        self.recovery.saved(saved.draft, self._save_taken_at)
         self.metadata.show_slug_problems(saved.slug_problems)
         if saved.slug_problems and self.metadata.slug_field.text().strip() != saved.draft.slug:
             self._tell("Slug not changed: " + " ".join(saved.slug_problems))
@@ -554,6 +595,88 @@ class EditorPane(QMainWindow):
         self.runner.run(
             "overwrite", overwrite, on_success=self._saved, on_failure=self._save_failed
         )
+
+    # --- revisions and recovery ---------------------------------------------
+
+    def show_revisions(self) -> None:
+        if self.store is None or self.draft is None:
+            return
+        self.save_now()
+        dialog = RevisionsDialog(
+            store=self.store,
+            runner=self.runner,
+            draft=self.current_draft() or self.draft,
+            parent=self,
+        )
+        dialog.restore_requested.connect(self.restore_revision)
+        self.revisions_dialog = dialog
+        dialog.open()
+
+    def restore_revision(self, revision_id: int) -> None:
+        store, draft = self.store, self.draft
+        if store is None or draft is None or self._saving:
+            return
+        expected_version = draft.version
+        author = draft.author
+
+        def restore() -> SavedDraft:
+            from editor.core.articles.revisions import restore_revision
+
+            with store.session_factory.begin() as session:
+                return restore_revision(
+                    session,
+                    revision_id=revision_id,
+                    author=author,
+                    expected_version=expected_version,
+                )
+
+        self.runner.run(
+            "restore revision",
+            restore,
+            on_success=lambda saved: self._show_draft(saved.draft),
+            on_failure=self._save_failed,
+        )
+
+    def _restore_recovery(self, recovery: Recovery) -> None:
+        store = self.store
+        if store is None:
+            return
+        recovered = recovery.draft
+
+        def stored_or_copy() -> tuple[DraftData, bool]:
+            from editor.core.articles.service import load_draft, save_as_copy
+
+            with store.session_factory.begin() as session:
+                if recovery.article_exists:
+                    return load_draft(session, article_id=recovered.id), True
+                return save_as_copy(session, draft=recovered), False
+
+        def show(result: tuple[DraftData, bool]) -> None:
+            stored, exists = result
+            if not exists:
+                self._show_draft(stored)
+                return
+            # The recovered text goes into the editor against the version it was typed on,
+            # so a save after someone else's meets the conflict dialog instead of overwriting.
+            self._show_draft(replace(stored, version=recovered.version))
+            self._apply_content(recovered)
+
+        self.runner.run(
+            "recover text", stored_or_copy, on_success=show, on_failure=self._open_failed
+        )
+
+    def _apply_content(self, draft: DraftData) -> None:
+        self.title_field.setText(draft.title)
+        self.text.setPlainText(draft.body)
+        self.metadata.load(
+            slug=draft.slug,
+            dek=draft.dek,
+            author=draft.author,
+            category=draft.category,
+            tags=list(draft.tags),
+            status=draft.status.value,
+        )
+        self._content_changed()
 
 
 def _clock(moment: datetime) -> str:
