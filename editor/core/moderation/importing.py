@@ -255,9 +255,9 @@ def import_comments(
     article_ids_by_slug: dict[str, int] = {}
     if slugs:
         article_ids_by_slug = dict(
-            session.execute(select(Article.slug, Article.id).where(Article.slug.in_(sorted(slugs))))
-            .tuples()
-            .all()
+            session.execute(
+                select(Article.slug, Article.id).where(Article.slug.in_(sorted(slugs)))
+            ).all()
         )
     report = ImportReport()
     good: list[tuple[int, IncomingComment]] = []

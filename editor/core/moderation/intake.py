@@ -243,7 +243,9 @@ def judge(
 
     links = count_links(comment.body)
     if rules.hold_at_links and links >= rules.hold_at_links:
-        hold_reasons.append(f"{links} links (hold at {rules.hold_at_links})")
+        hold_reasons.append(
+            f"{links} link{'' if links == 1 else 's'} (hold at {rules.hold_at_links})"
+        )
 
     author = _author_key(comment.author_name, comment.author_email)
     ip = comment.author_ip.strip()

@@ -423,7 +423,7 @@ def author_history(
         statement = statement.where(Comment.author_email == "", Comment.author_name == author_name)
     if excluding is not None:
         statement = statement.where(Comment.id != excluding)
-    found = dict(session.execute(statement.group_by(Comment.status)).tuples().all())
+    found = dict(session.execute(statement.group_by(Comment.status)).all())
     return {status: int(found.get(status, 0)) for status in CommentStatus}
 
 

@@ -47,9 +47,7 @@ def count_purgeable(
             select(Comment.status, func.count())
             .where(Comment.status.in_(PURGEABLE), _old(cutoff))
             .group_by(Comment.status)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return PurgeCount(
         spam=int(counts.get(CommentStatus.SPAM, 0)),
