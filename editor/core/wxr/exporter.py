@@ -34,7 +34,7 @@ from editor.core.models import (
     MediaReference,
     Tag,
 )
-from editor.core.wxr.mapping import UNTITLED
+from editor.core.wxr.mapping import UNTITLED, plain_title
 from editor.core.wxr.markdown_to_html import markdown_to_inline_html, markdown_to_wordpress_html
 
 ARTICLE_TABLE: Table = Article.__table__  # type: ignore[assignment]
@@ -217,7 +217,11 @@ class _Writer:
     ) -> None:
         extra: dict[str, Any] = row.extra or {}
         wp_status, moment = _wp_status_and_date(row, extra)
-        title = "" if extra.get("wp_untitled") and row.title == UNTITLED else row.title
+        title = row.title
+        if extra.get("wp_untitled") and title == UNTITLED:
+            title = ""
+        elif extra.get("wp_title_html") and plain_title(str(extra["wp_title_html"])) == title:
+            title = str(extra["wp_title_html"])  # the title's markup, as WordPress had it
         author = row.author or "Newsdesk"
         link = f"{self.site_url}/?p={row.id}"
         parent = 0

@@ -99,7 +99,7 @@ def wordpress_html_to_markdown(html: str) -> ConvertedBody:
     if not text:
         return ConvertedBody("")
     if _MARKUP_HINT.search(text) is None:
-        return ConvertedBody(_plain_text(text))
+        return _plain_text(text)
     notes: Counter[str] = Counter()
     for name, count in dynamic_blocks(text).items():
         notes[f"dynamic block {name} (WordPress renders it when the page is viewed)"] += count
@@ -113,15 +113,20 @@ def wordpress_html_to_markdown(html: str) -> ConvertedBody:
     return ConvertedBody(_tidy(markdown), converter.images, notes)
 
 
-def _plain_text(text: str) -> str:
-    """Text without markup: HTML whitespace rules, autop's paragraphs and line breaks."""
+def _plain_text(text: str) -> ConvertedBody:
+    """Text without markup: HTML whitespace rules, autop's paragraphs and line breaks, and
+    a URL alone in its paragraph as the embed WordPress makes of it."""
     paragraphs = []
+    notes: Counter[str] = Counter()
     for block in re.split(r"\n[ \t]*\n", text):
         lines = [_SPACES.sub(" ", line).strip() for line in block.split("\n")]
         lines = [line for line in lines if line]
+        if len(lines) == 1 and _BARE_URL.match(lines[0]):
+            lines = [f"<{_safe_url(lines[0])}>"]
+            notes["embed → link"] += 1
         if lines:
             paragraphs.append("  \n".join(lines))
-    return "\n\n".join(paragraphs)
+    return ConvertedBody("\n\n".join(paragraphs), notes=notes)
 
 
 def _tidy(markdown: str) -> str:

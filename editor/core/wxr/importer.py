@@ -47,6 +47,7 @@ from editor.core.wxr.mapping import (
     MappedComment,
     SiteClock,
     attachment_external_id,
+    author_for,
     body_image_external_id,
     comment_external_id,
     fit,
@@ -295,6 +296,7 @@ class _Importer:
                 self.report.skipped_items[f"{item.get('wp:post_type', 'post')} (auto-draft)"] += 1
                 continue
             self.report.unmappable.update(mapped.notes)
+            self.report.recovered.extend(mapped.recovered)
             self._count_article(item, mapped.status, mapped.extra)
             if row is None:
                 new_articles.append(mapped)
@@ -314,9 +316,7 @@ class _Importer:
         return f"wxr:{self.site}:post:{post_id}"
 
     def _author(self, item: WxrItem) -> str:
-        login = item.get("dc:creator").strip()
-        author = self.reader.channel.authors.get(login)
-        return (author.display_name if author else "") or login
+        return author_for(self.reader.channel, item.get("dc:creator").strip())[0]
 
     def _count_article(self, item: WxrItem, status: ArticleStatus, extra: dict[str, Any]) -> None:
         report = self.report
@@ -434,8 +434,10 @@ class _Importer:
             update(table)
             .where(table.c.id == bindparam("row_id"), table.c.version == bindparam("old_version"))
             .values(
-                {column: bindparam(f"new_{column}") for column in columns},
-                version=bindparam("new_version"),
+                {
+                    **{column: bindparam(f"new_{column}") for column in columns},
+                    "version": bindparam("new_version"),
+                }
             )
         )
         result = self.session.connection().execute(statement, rows)

@@ -173,6 +173,23 @@ def parse_wp_date(text: str, *, line: int) -> datetime | None:
     return parsed.replace(tzinfo=UTC)
 
 
+def author_for(channel: WxrChannel, login: str) -> tuple[str, str, str | None]:
+    """(display name, login, what was recovered) for an item's ``dc:creator``.
+
+    A login with stray angle brackets or quotes around it (the theme unit test has
+    ``>themereviewteam``) still names the author whose login it contains.
+    """
+    author = channel.authors.get(login)
+    note = None
+    if author is None and login:
+        cleaned = login.strip(" <>\"'")
+        if cleaned != login and cleaned in channel.authors:
+            author = channel.authors[cleaned]
+            note = f"dc:creator {login!r} read as the author {cleaned!r}"
+            login = cleaned
+    return (author.display_name if author else "") or login, login, note
+
+
 def item_post_id(item: WxrItem) -> tuple[str, bool]:
     """The item's WordPress id, and whether it had to be read from its ``?p=`` link."""
     post_id = item.get("wp:post_id").strip()
@@ -214,6 +231,7 @@ class MappedArticle:
     images: list[BodyImage]
     thumbnail_id: str
     notes: Counter[str] = field(default_factory=Counter)
+    recovered: list[str] = field(default_factory=list)
 
     def values(self) -> dict[str, Any]:
         """The article columns this import owns (the slug is chosen by the importer)."""
@@ -265,9 +283,7 @@ def map_article(
     extra: dict[str, Any] = {"wp_post_id": int(post_id), "wp_post_type": kind.value}
     notes: Counter[str] = Counter()
 
-    login = item.get("dc:creator").strip()
-    known_author = channel.authors.get(login)
-    author = (known_author.display_name if known_author else "") or login
+    author, login, author_note = author_for(channel, item.get("dc:creator").strip())
     if login:
         extra["wp_author_login"] = login
 
@@ -363,6 +379,7 @@ def map_article(
         images=converted.images,
         thumbnail_id=thumbnail_id if thumbnail_id.isdigit() else "",
         notes=notes,
+        recovered=[f"line {line}: {author_note}"] if author_note else [],
     )
 
 

@@ -43,6 +43,10 @@ _PARTIAL_REFERENCE_AT_END = re.compile(rb"&#?[xX]?[0-9a-fA-F]{0,8}$")
 _READ_SIZE = 1 << 16
 _HEAD_LIMIT = 1 << 20
 _REPORTED_REMOVALS = 10
+_UNFINISHED = re.compile(
+    r"Premature end of data|not finished|EndTag: '</' not found|Couldn't find end of Start Tag"
+    r"|expected '>'|Document is empty",
+)
 
 
 class WxrRefused(Exception):
@@ -142,10 +146,10 @@ class _RecoveringStream:
         self._raw = raw
         self._on_bytes = on_bytes
         self.bytes_read = 0
-        self._lines_given = 0
+        self.lines_given = 0
         self._held = b""
         self._head_checked = False
-        self._at_end = False
+        self.at_end = False
         self.declared_prefixes: list[str] = []
         self.removed_count = 0
         self.removed_examples: list[str] = []
@@ -158,7 +162,7 @@ class _RecoveringStream:
                 chunk = self._raw.read(_READ_SIZE)
                 self._count(chunk)
             if not chunk:
-                self._at_end = True
+                self.at_end = True
                 held, self._held = self._held, b""
                 return self._clean(held) if held else b""
             data = self._held + chunk
@@ -179,10 +183,10 @@ class _RecoveringStream:
             self._on_bytes(self.bytes_read)
 
     def _clean(self, data: bytes) -> bytes:
-        first_line = self._lines_given + 1
+        first_line = self.lines_given + 1
         if _FORBIDDEN_BYTES.search(data) or b"&#" in data:
             data = self._remove_forbidden(data, first_line)
-        self._lines_given += data.count(b"\n")
+        self.lines_given += data.count(b"\n")
         return data
 
     def _remove_forbidden(self, data: bytes, first_line: int) -> bytes:
@@ -351,7 +355,7 @@ class WxrReader:
                         self._channel_child(element)
                         _release(element)
             except etree.XMLSyntaxError as error:
-                raise _refusal_from_syntax_error(error) from None
+                raise _refusal_from_syntax_error(error, stream) from None
             if not saw_version:
                 self._check_version(None)
             self._note_recoveries(stream)
@@ -515,12 +519,17 @@ def _release(element: Any) -> None:
             del parent[0]
 
 
-def _refusal_from_syntax_error(error: Any) -> WxrRefused:
-    message = str(getattr(error, "msg", "") or error).strip()
+def _refusal_from_syntax_error(error: Any, stream: _RecoveringStream) -> WxrRefused:
+    message = str(getattr(error, "msg", "") or error).strip().split("\n", 1)[0]
+    message = re.sub(r",?\s*line \d+,\s*column \d+\s*(\(.*\))?$", "", message).strip()
     line = getattr(error, "lineno", None) or None
-    message = re.sub(r",?\s*line \d+,\s*column \d+\s*(\(.*\))?$", "", message)
-    if "Premature end of data" in message or "EndTag: '</' not found" in message:
-        reason = f"the file ends in the middle of the export (truncated?): {message}"
-    else:
-        reason = f"not well-formed XML: {message}"
-    return WxrRefused(reason, line=line)
+    if stream.at_end and _UNFINISHED.search(message):
+        # libxml2 names the line where the unfinished element or CDATA began; the
+        # useful line for a cut-off file is its last one.
+        last_line = stream.lines_given + 1
+        began = f", unfinished since line {line}" if line and line != last_line else ""
+        return WxrRefused(
+            f"the file ends in the middle of the export (truncated?){began}: {message}",
+            line=last_line,
+        )
+    return WxrRefused(f"not well-formed XML: {message}", line=line)
