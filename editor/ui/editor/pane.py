@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from editor.ui.editor import formatting
+from editor.ui.editor.figure_support import FigureSupport
 from editor.ui.editor.find_replace import FindReplaceBar
 from editor.ui.editor.markdown_edit import MarkdownEdit
 from editor.ui.editor.metadata import MetadataPanel
@@ -129,6 +130,12 @@ class EditorPane(QMainWindow):
             "Details", self.metadata, Qt.DockWidgetArea.RightDockWidgetArea
         )
 
+        self.figures = FigureSupport(
+            text=self.text, undo_stack=self.undo_stack, runner=runner, parent_widget=self
+        )
+        self.media_dock = self._dock(
+            "Media", self.figures.panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.outline = OutlinePanel()
         self.outline_dock = self._dock(
             "Outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea
@@ -259,6 +266,7 @@ class EditorPane(QMainWindow):
             self._close_article()
             self.spelling.set_store(store)
             self.recovery.set_store(store)
+            self.figures.set_store(store)
 
     def open_article(self, article_id: int) -> None:
         store = self.store
@@ -324,6 +332,7 @@ class EditorPane(QMainWindow):
         self._show_article_widgets(True)
         self._update_stats()
         self._update_outline()
+        self.figures.refresh_media()
         self.save_label.setText(f"Saved {_clock(draft.updated_at)}")
         (self.title_field if not draft.title else self.text).setFocus()
         self.article_opened.emit(draft)
@@ -348,6 +357,7 @@ class EditorPane(QMainWindow):
         self.empty_label.setVisible(not visible)
         self.metadata_dock.setVisible(visible)
         self.outline_dock.setVisible(visible)
+        self.media_dock.setVisible(visible)
         for action in self.actions_by_name.values():
             action.setEnabled(visible)
         if not visible:
