@@ -32,6 +32,7 @@ from editor.core.models import (
     ModerationEvent,
     Revision,
     RevisionReason,
+    StoreSetting,
     Tag,
 )
 from editor.core.store import Store, open_store, sqlite_url
@@ -507,6 +508,13 @@ def fill_demo_store(session: Session) -> None:
         articles.append(article)
     session.flush()
     _add_demo_comments(session, lead, articles[1])
+    # The newsroom's own names, so the spelling checker knows them from the start.
+    session.add(
+        StoreSetting(
+            key="Spelling/custom_words",
+            value=["Ashby", "Natarajan", "Priya", "Okafor", "Wrona", "Dvořák", "stallholder"],
+        )
+    )
 
 
 def _add_demo_comments(session: Session, lead: Article, other: Article) -> None:

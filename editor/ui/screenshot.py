@@ -48,6 +48,10 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
         QTimer.singleShot(30_000, opened.quit)
         window.open_article(int(lead_row.id))
         opened.exec()
+        media = QEventLoop()
+        window.editor_pane.figures.media_refreshed.connect(media.quit)
+        QTimer.singleShot(10_000, media.quit)
+        media.exec()
 
     written = []
     for area in Area:

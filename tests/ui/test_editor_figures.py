@@ -136,6 +136,9 @@ def test_media_panel_shows_figures_and_flags_missing_alt_text(
         lambda: panel.list.count() == 2 and len(panel.known_prefixes()) == 2, timeout=10_000
     )
     assert "all with alt text" in panel.summary.text()
+    featured = pane.metadata.featured_image
+    qtbot.waitUntil(lambda: featured.count() == 3, timeout=5_000)
+    assert featured.itemText(1).startswith("Engineers lower the trial gate")
     first = panel.figures[0]
     pane.figures.rewrite_figure(first, alt_text="", caption=first.caption, credit=first.credit)
     assert "1 figure without alt text" in panel.summary.text()

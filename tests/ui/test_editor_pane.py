@@ -198,14 +198,14 @@ def test_misspellings_are_underlined_and_can_join_the_dictionary(
     pane.text.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClick(pane.text, Qt.Key.Key_Return)
     qtbot.keyClick(pane.text, Qt.Key.Key_Return)
-    qtbot.keyClicks(pane.text, "The barier held and Natarajan smiled.")
+    qtbot.keyClicks(pane.text, "The barier held and Quarrington smiled.")
     block = pane.text.document().lastBlock()
     underlined = {
         block.text()[r.start : r.start + r.length]
         for r in block.layout().formats()
         if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
     }
-    assert underlined == {"barier", "Natarajan"}
+    assert underlined == {"barier", "Quarrington"}
     cursor = QTextCursor(block)
     cursor.setPosition(block.position() + block.text().index("barier") + 2)
     word, start, end = pane.spelling.misspelled_word_at(cursor)  # type: ignore[misc]
@@ -213,13 +213,13 @@ def test_misspellings_are_underlined_and_can_join_the_dictionary(
     assert "barrier" in pane.spelling.checker.suggestions(word)  # type: ignore[union-attr]
     pane.spelling.replace_word(start, end, "barrier")
     with qtbot.waitSignal(main_window.runner.operation_finished, timeout=5_000):
-        pane.spelling.add_to_dictionary("Natarajan")
+        pane.spelling.add_to_dictionary("Quarrington")
     block = pane.text.document().lastBlock()
-    assert block.text() == "The barrier held and Natarajan smiled."
+    assert block.text() == "The barrier held and Quarrington smiled."
     assert not [
         r
         for r in block.layout().formats()
         if r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
     ]
     with demo_store.session_factory() as session:
-        assert "Natarajan" in custom_words(session)
+        assert "Quarrington" in custom_words(session)

@@ -21,7 +21,7 @@ from editor.ui.editor.media_panel import MediaPanel
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
-    from editor.core.articles.figures import FigureSource
+    from editor.core.articles.figures import FigureAsset, FigureSource
     from editor.core.images import IngestResult, PreparedImage
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
@@ -42,6 +42,7 @@ class FigureSupport(QObject):
     image_refused = Signal(str)  # the message shown
     figure_dialog_opened = Signal(object)  # FigureDialog
     media_refreshed = Signal()
+    assets_found = Signal(object)  # asset prefix -> FigureAsset, for the featured-image choice
 
     def __init__(
         self,
@@ -59,6 +60,7 @@ class FigureSupport(QObject):
         self.store: Store | None = None
         self.panel = MediaPanel()
         self.dialog: FigureDialog | None = None
+        self._prefixes_seen: set[str] | None = None
         self.refused_box: QMessageBox | None = None
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -249,44 +251,53 @@ class FigureSupport(QObject):
 
     def set_store(self, store: Store | None) -> None:
         self.store = store
+        self._prefixes_seen: set[str] | None = None
         self.panel.show_figures([])
 
     def refresh_media(self) -> None:
+        """Show the figures in the text; fetch thumbnails and asset facts only when the set changes."""
         from editor.core.articles.figures import find_figures
 
         self._refresh.stop()
         figures = find_figures(self._text.toPlainText())
         self.panel.show_figures(figures)
-        missing = {f.asset_prefix for f in figures if f.asset_prefix} - self.panel.known_prefixes()
+        prefixes = {f.asset_prefix for f in figures if f.asset_prefix}
         store = self.store
-        if missing and store is not None:
-
-            def thumbnails() -> dict[str, bytes]:
-                from editor.core.articles.figures import assets_for_prefixes
-                from editor.core.images import AssetNotFound, ImageCache, thumbnail_for_asset
-
-                cache = ImageCache.default()
-                found: dict[str, bytes] = {}
-                with store.session_factory() as session:
-                    for prefix, asset in assets_for_prefixes(session, missing).items():
-                        try:
-                            found[prefix] = thumbnail_for_asset(
-                                session, asset_id=asset.asset_id, cache=cache
-                            ).data
-                        except AssetNotFound:
-                            continue
-                return found
-
-            def show(found: dict[str, bytes]) -> None:
-                for prefix, data in found.items():
-                    self.panel.add_thumbnail(prefix, data)
-                self.media_refreshed.emit()
-
-            self._runner.run(
-                "media thumbnails", thumbnails, on_success=show, on_failure=lambda _e: None
-            )
-        else:
+        if store is None or prefixes == self._prefixes_seen:
             self.media_refreshed.emit()
+            return
+        self._prefixes_seen = prefixes
+        missing = prefixes - self.panel.known_prefixes()
+
+        def fetch() -> tuple[dict[str, FigureAsset], dict[str, bytes]]:
+            from editor.core.articles.figures import assets_for_prefixes
+            from editor.core.images import AssetNotFound, ImageCache, thumbnail_for_asset
+
+            cache = ImageCache.default()
+            thumbnails: dict[str, bytes] = {}
+            with store.session_factory() as session:
+                assets = assets_for_prefixes(session, prefixes)
+                for prefix in missing & set(assets):
+                    try:
+                        thumbnails[prefix] = thumbnail_for_asset(
+                            session, asset_id=assets[prefix].asset_id, cache=cache
+                        ).data
+                    except AssetNotFound:
+                        continue
+            return assets, thumbnails
+
+        def show(result: tuple[dict[str, FigureAsset], dict[str, bytes]]) -> None:
+            assets, thumbnails = result
+            for prefix, data in thumbnails.items():
+                self.panel.add_thumbnail(prefix, data)
+            self.assets_found.emit(assets)
+            self.media_refreshed.emit()
+
+        def failed(error: BaseException) -> None:
+            self._prefixes_seen = None  # try again on the next change
+            self.media_refreshed.emit()
+
+        self._runner.run("media thumbnails", fetch, on_success=show, on_failure=failed)
 
 
 def _read_file(path: Path) -> bytes:
