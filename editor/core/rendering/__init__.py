@@ -1,0 +1,1 @@
+"""Markdown → the published page: one renderer for the live preview and for publishing."""
