@@ -82,8 +82,8 @@ def measure(context: Any) -> list[Any]:
     from editor.core.articles.outline import parse_outline
     from editor.core.articles.spelling import SpellingChecker
 
-    name, text = longest_article()
-    figures = [Figure(f"drafting.sample_words ({name})", float(count_words(text)), "words", None)]
+    _name, text = longest_article()
+    figures = [Figure("drafting.sample_words", float(count_words(text)), "words", None)]
 
     figures.append(
         Figure(
@@ -128,7 +128,7 @@ def measure(context: Any) -> list[Any]:
     paragraph_times = _timings(lambda: checker.misspelled_ranges(paragraph), 200)
     figures.append(
         Figure(
-            f"drafting.spelling_paragraph_median ({len(paragraph)} chars)",
+            "drafting.spelling_paragraph_median",
             statistics.median(paragraph_times),
             "ms",
             1.0,

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 AUTOSAVE_DELAY_MS = 1500
 STATS_DELAY_MS = 250
+OUTLINE_DELAY_MS = 120
 
 
 class EditorPane(QMainWindow):
@@ -158,7 +159,12 @@ class EditorPane(QMainWindow):
         self._stats_timer.timeout.connect(self._update_stats)
 
         self.text.textChanged.connect(self._content_changed)
-        self.text.textChanged.connect(self._update_outline)
+        # The outline follows typing after a short pause, keeping the parse off each keystroke.
+        self._outline_timer = QTimer(self)
+        self._outline_timer.setSingleShot(True)
+        self._outline_timer.setInterval(OUTLINE_DELAY_MS)
+        self._outline_timer.timeout.connect(self._update_outline)
+        self.text.textChanged.connect(self._outline_timer.start)
         self.title_field.textEdited.connect(self._title_edited)
         self.metadata.changed.connect(self._content_changed)
         self.metadata.slug_regenerate_requested.connect(self._slug_from_title)
