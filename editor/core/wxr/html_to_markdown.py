@@ -40,7 +40,6 @@ from editor.core.wxr.wordpress_html import (
 
 _MARKUP_HINT = re.compile(r"[<&\[\]*_`\\!|]|^[ \t]*(?:[#>+=~-]|\d+[.)])", re.MULTILINE)
 _ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _LINK_LIKE = re.compile(r"\[([^\]\n]*)\]\(")
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|tel:|ftp:|/|#|\?|\.|[^:/?#]+(?:[/?#]|$))", re.I)
 _IMAGE_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|svg)(?:[?#].*)?$", re.I)
@@ -239,8 +238,9 @@ class _WordPressConverter(_MarkdownConverter):  # type: ignore[misc]
         text = super().escape(text, parent_tags)
         if "&" in text:
             text = _ENTITY_LIKE.sub("&amp;", text)
-        if "<" in text:
-            text = _TAG_START.sub("&lt;", text)
+        # Every "<", not only those before a letter: text nodes next to each other
+        # ("<" then "script>") must not join into a tag.
+        text = text.replace("<", "&lt;")
         if "](" in text:
             text = _LINK_LIKE.sub(r"\\[\1\\](", text)
         if "`" in text:

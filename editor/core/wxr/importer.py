@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -69,6 +69,9 @@ from editor.core.wxr.report import (
 )
 from editor.core.wxr.training import TRAINING_LABELS, train_from_imported
 
+if TYPE_CHECKING:
+    from editor.core.moderation.learning import SharedSpamFilter
+
 ARTICLE_TABLE: Table = Article.__table__  # type: ignore[assignment]
 COMMENT_TABLE: Table = Comment.__table__  # type: ignore[assignment]
 MEDIA_TABLE: Table = MediaReference.__table__  # type: ignore[assignment]
@@ -99,7 +102,11 @@ _COMMENT_COLUMNS = (
 
 
 def import_wxr(
-    session: Session, path: Path | str, *, progress: ProgressCallback | None = None
+    session: Session,
+    path: Path | str,
+    *,
+    progress: ProgressCallback | None = None,
+    spam_filter: SharedSpamFilter | None = None,
 ) -> ImportReport:
     """Import the WordPress export at ``path`` into the store behind ``session``.
 
@@ -107,8 +114,10 @@ def import_wxr(
     as it is, and ``ImportCancelled`` when ``progress`` returned False; in both
     cases the caller must roll back (leaving a ``session_factory.begin()`` block
     by the exception does). Never commits. Never fetches anything over the network.
+    Imported approved and spam comments teach ``spam_filter`` (the app's shared
+    filter; one is loaded from the store when None), in the same transaction.
     """
-    return _Importer(session, Path(path), progress).run()
+    return _Importer(session, Path(path), progress, spam_filter).run()
 
 
 @dataclass(slots=True)
@@ -130,10 +139,17 @@ class _ParentLink:
 
 
 class _Importer:
-    def __init__(self, session: Session, path: Path, progress: ProgressCallback | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        path: Path,
+        progress: ProgressCallback | None,
+        spam_filter: SharedSpamFilter | None,
+    ) -> None:
         if not path.is_file():
             raise WxrRefused(f"{path} is not a file")
         self.session = session
+        self.spam_filter = spam_filter
         self.path = path
         self.total_bytes = path.stat().st_size
         self.progress = progress
@@ -184,7 +200,9 @@ class _Importer:
         self._link_featured_images()
         self._link_replies()
         self._count_comments()
-        report.trained_filter = train_from_imported(self.session, self.training)
+        report.spam_filter_lessons = train_from_imported(
+            self.session, self.training, spam_filter=self.spam_filter
+        )
         report.media_to_fetch = self._media_to_fetch()
         self._tell(ImportPhase.DONE, force=True)
         return report

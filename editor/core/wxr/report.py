@@ -76,7 +76,8 @@ class ImportReport:
     recovered: list[str] = field(default_factory=list)
     unmappable: Counter[str] = field(default_factory=Counter)
     skipped_items: Counter[str] = field(default_factory=Counter)
-    trained_filter: bool = False
+    # Imported decisions (approved = ham, spam) the learned spam filter was taught.
+    spam_filter_lessons: int = 0
 
     @property
     def created(self) -> int:
@@ -107,6 +108,8 @@ class ImportReport:
             lines.append(
                 "Flagged: " + ", ".join(f"{n} {flag}" for flag, n in sorted(self.flagged.items()))
             )
+        if self.spam_filter_lessons:
+            lines.append(f"Spam filter: taught {self.spam_filter_lessons} imported decisions")
         if self.kept_local_moderation:
             lines.append(
                 f"Kept {self.kept_local_moderation} moderation decisions made here since the "

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from editor.core.models import Article, ArticleTag, Comment, MediaReference, Revision, Tag
+from editor.core.models import (
+    Article,
+    ArticleTag,
+    Comment,
+    MediaReference,
+    Revision,
+    StoreBlob,
+    Tag,
+)
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +129,7 @@ def write(path: Path, text: str | bytes) -> Path:
 def table_counts(session: object) -> dict[str, int]:
     """Rows per table the importer writes: equal before and after means nothing changed."""
     counts = {}
-    for model in (Article, Comment, MediaReference, Tag, ArticleTag, Revision):
+    for model in (Article, Comment, MediaReference, Tag, ArticleTag, Revision, StoreBlob):
         counts[model.__name__] = session.scalar(select(func.count()).select_from(model))  # type: ignore[attr-defined]
     return counts
 

@@ -43,6 +43,17 @@ def first_export(tmp_path: Path) -> Path:
     return write(tmp_path / "v1.xml", wxr_xml(items))
 
 
+def test_imported_decisions_teach_the_spam_filter_once(opened_sqlite: Any, tmp_path: Path) -> None:
+    from editor.core.moderation.learning import SharedSpamFilter
+
+    path = first_export(tmp_path)
+    report = import_file(opened_sqlite, path)
+    assert report.spam_filter_lessons == 3  # 101 and 103 approved (ham), 104 spam; 102 is held
+    with opened_sqlite.session_factory() as session:
+        assert SharedSpamFilter().model(session=session).documents == [2, 1]
+    assert import_file(opened_sqlite, path).spam_filter_lessons == 0
+
+
 def test_importing_the_same_file_again_changes_nothing(store: Any, wxr_dir: Path) -> None:
     path = wxr_dir / "themeunittestdata.wordpress.xml"
     first = import_file(store, path)
