@@ -71,12 +71,21 @@ class ExportReport:
     pages: int
     comments: int
     attachments: int
+    # Figures whose image is stored here (``asset:`` references): the export has no
+    # address WordPress could fetch them from.
+    local_images: int = 0
 
     def summary_lines(self) -> list[str]:
-        return [
+        lines = [
             f"Exported {self.posts} posts, {self.pages} pages, {self.comments} comments and "
             f"{self.attachments} attachments to {self.path}"
         ]
+        if self.local_images:
+            lines.append(
+                f"{self.local_images} figures show images stored in Newsdesk (asset: addresses); "
+                "publish them and replace the addresses, or upload them to WordPress"
+            )
+        return lines
 
 
 def export_wxr(
@@ -119,7 +128,7 @@ class _Writer:
         self.attachment_offset = int(self.session.scalar(select(func.max(ARTICLE_TABLE.c.id))) or 0)
         out.write(_HEADER)
         self._channel(out)
-        counts = {"posts": 0, "pages": 0, "comments": 0, "attachments": 0}
+        counts = {"posts": 0, "pages": 0, "comments": 0, "attachments": 0, "local_images": 0}
         table = ARTICLE_TABLE
         query = select(table).order_by(table.c.id).execution_options(yield_per=EXPORT_BATCH_SIZE)
         batch: list[Any] = []
@@ -211,6 +220,7 @@ class _Writer:
                 counts["comments"] += 1
             out.write("\t</item>\n")
             counts["pages" if row.kind is ArticleKind.PAGE else "posts"] += 1
+            counts["local_images"] += row.body.count("](asset:")
 
     def _article(
         self, out: TextIO, row: Any, tags: list[tuple[str, str]], featured: int | None

@@ -317,7 +317,8 @@ class _WordPressConverter(_MarkdownConverter):  # type: ignore[misc]
         image = BodyImage(url=src, alt=alt, caption=caption)
         self.images.append(image)
         credit = _one_line(el.get("title") or "").replace('"', "'")
-        alt_text = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+        # The figure syntax reads the alt text up to the first "]": brackets become parentheses.
+        alt_text = alt.replace("[", "(").replace("]", ")")
         title_part = f' "{credit}"' if credit else ""
         return f"![{alt_text}]({src}{title_part})", image
 
@@ -457,6 +458,18 @@ class _WordPressConverter(_MarkdownConverter):  # type: ignore[misc]
     convert_i = convert_em
 
     # --- quotes and the rest ----------------------------------------------------
+
+    def convert_blockquote(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        quote = str(super().convert_blockquote(el, text, parent_tags))
+        parent = el.parent
+        is_pull = "wp-block-pullquote" in _classes(el) or (
+            parent is not None and "wp-block-pullquote" in _classes(parent)
+        )
+        if is_pull and "_inline" not in parent_tags and quote.strip().startswith(">"):
+            # Our pull quote: the callout mark on the quote's first line.
+            start = quote.index(">")
+            quote = quote[: start + 1] + " [!pull]" + quote[start + 1 :]
+        return quote
 
     def convert_cite(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if "blockquote" in parent_tags and text.strip():

@@ -31,6 +31,9 @@ _BLOCK_TAG_BEHIND = re.compile(
     re.IGNORECASE,
 )
 _LINK_LINE = re.compile(r"^<(https?://[^>\s]+)>\s*$")
+_SOURCE_LINE = re.compile(r"<p>(?:\u2014|--|&mdash;)[ \t]*(\S[^\n]*?)</p>\s*</blockquote>")
+_BLOCKQUOTE_TAG = re.compile(r"</?blockquote>")
+_PULL_MARK = re.compile(r"\s*<p>\[!pull\][ \t]*", re.IGNORECASE)
 _TAB_IN_CODE = "\ue010"
 _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 
@@ -38,8 +41,39 @@ _MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 def markdown_to_wordpress_html(text: str) -> str:
     converter = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     rendered = converter.convert(_figures_as_html(text))
+    rendered = _quotes_as_wordpress_writes_them(rendered)
     # Python-Markdown expands tabs; code keeps the tabs it was written with.
     return _soft_breaks_as_spaces(rendered).replace(_TAB_IN_CODE, "\t")
+
+
+def _quotes_as_wordpress_writes_them(rendered: str) -> str:
+    """A quote's source line becomes ``<cite>``; a ``[!pull]`` quote becomes WordPress's
+    pull quote, ``<figure class="wp-block-pullquote"><blockquote>``."""
+    if "<blockquote>" not in rendered:
+        return rendered
+    rendered = _SOURCE_LINE.sub(r"<cite>\1</cite>\n</blockquote>", rendered)
+    if "[!pull]" not in rendered:
+        return rendered
+    pieces: list[str] = []
+    open_pulls: list[bool] = []
+    position = 0
+    for tag in _BLOCKQUOTE_TAG.finditer(rendered):
+        pieces.append(rendered[position : tag.start()])
+        position = tag.end()
+        if tag.group(0).startswith("</"):
+            pieces.append(
+                "</blockquote></figure>" if open_pulls and open_pulls.pop() else tag.group(0)
+            )
+            continue
+        pull = _PULL_MARK.match(rendered, tag.end())
+        open_pulls.append(pull is not None)
+        if pull is None:
+            pieces.append(tag.group(0))
+        else:
+            pieces.append('<figure class="wp-block-pullquote"><blockquote>\n<p>')
+            position = pull.end()
+    pieces.append(rendered[position:])
+    return "".join(pieces)
 
 
 def in_code_fence(lines: list[str]) -> list[bool]:

@@ -45,6 +45,14 @@ def test_old_caption_attribute_form_is_read() -> None:
     ) == ("![A](https://x.org/a.jpg)\nOld style")
 
 
+def test_brackets_in_alt_text_keep_the_figure_line_readable() -> None:
+    from editor.core.rendering.syntax import FIGURE_IMAGE_LINE
+
+    line = md('<img src="https://x.org/a.jpg" alt="Chart [2019]" />')
+    assert line == "![Chart (2019)](https://x.org/a.jpg)"
+    assert FIGURE_IMAGE_LINE.match(line) is not None
+
+
 def test_block_image_with_caption_and_credit_title() -> None:
     html = """<!-- wp:image {"id":906} -->
 <figure class="wp-block-image"><img src="https://x.org/i.jpg" alt="Lock gates" title="Photo: Sam" class="wp-image-906"/><figcaption>The <a href="https://x.org/lock">lock</a> at dawn</figcaption></figure>
@@ -79,7 +87,7 @@ def test_quote_and_pull_quote_keep_their_citation() -> None:
     quote = '<!-- wp:quote -->\n<blockquote class="wp-block-quote"><p>Stay hungry.</p><cite>Steve</cite></blockquote>\n<!-- /wp:quote -->'
     pull = '<!-- wp:pullquote -->\n<figure class="wp-block-pullquote"><blockquote><p>Pull quote</p><cite>Citation</cite></blockquote></figure>\n<!-- /wp:pullquote -->'
     assert md(quote) == "> Stay hungry.\n>\n> — Steve"
-    assert md(pull) == "> Pull quote\n>\n> — Citation"
+    assert md(pull) == "> [!pull] Pull quote\n>\n> — Citation"
 
 
 def test_table_with_footer_and_pipes_is_one_valid_table() -> None:
@@ -291,6 +299,9 @@ def test_any_text_converts_and_renders(text: str) -> None:
         "```\ndef f():\n\treturn 1\n```",
         "| a | b |\n| --- | --- |\n| 1 | 2 |",
         "<https://youtu.be/ex8fMxXJDJw>\nYouTube",
+        "> [!pull] Pull quote\n>\n> — Citation",
+        "![Alt (with brackets)](https://x.org/a.jpg)",
+        "a &lt; b && c > d &amp;lt; e",
     ],
 )
 def test_our_markdown_survives_a_trip_through_wordpress_html(markdown_text: str) -> None:
