@@ -3,9 +3,9 @@
 The UI and the command line use these names; everything else is internal.
 """
 
+from editor.core.wxr.errors import WxrRefused
 from editor.core.wxr.exporter import ExportReport, export_wxr
 from editor.core.wxr.importer import import_wxr
-from editor.core.wxr.reader import WxrRefused
 from editor.core.wxr.report import (
     ImportCancelled,
     ImportPhase,

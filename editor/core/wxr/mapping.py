@@ -36,8 +36,9 @@ from editor.core.models import (
     CommentStatus,
     CommentType,
 )
+from editor.core.wxr.errors import WxrRefused
 from editor.core.wxr.html_to_markdown import BodyImage, wordpress_html_to_markdown
-from editor.core.wxr.reader import WxrChannel, WxrComment, WxrItem, WxrRefused
+from editor.core.wxr.reader import WxrChannel, WxrComment, WxrItem
 
 UNTITLED = "(untitled)"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from editor.core.wxr.reader import WxrReader, WxrRefused
+from editor.core.wxr import WxrRefused
+from editor.core.wxr.reader import WxrReader
 from tests.core.wxr.conftest import comment_xml, item_xml, write, wxr_xml
 
 
