@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
         "spam-eval",
         help="replay labelled messages through the learned spam filter and report how it did",
     )
+    # Accepted like everywhere else; the evaluation starts cold and never opens a store.
+    _store_option(spam_eval, default=argparse.SUPPRESS)
     spam_eval.add_argument("file", metavar="FILE", help="a CSV or TSV file with a header line")
     spam_eval.add_argument("--text-column", required=True, metavar="NAME")
     spam_eval.add_argument("--label-column", required=True, metavar="NAME")

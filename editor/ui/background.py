@@ -104,7 +104,7 @@ class BackgroundRunner(QObject):
         if operation is None:
             return
         if operation.on_success is not None:
-            operation.on_success(result)
+            _call_unless_widget_gone(operation.on_success, result)
         self.operation_finished.emit(operation.name)
 
     @Slot(int, object)
@@ -113,7 +113,7 @@ class BackgroundRunner(QObject):
         if operation is None:
             return
         if operation.on_failure is not None:
-            operation.on_failure(error)
+            _call_unless_widget_gone(operation.on_failure, error)
         else:
             self.operation_failed.emit(operation.name, error)
         self.operation_finished.emit(operation.name)
@@ -125,3 +125,15 @@ class BackgroundRunner(QObject):
     def wait_for_done(self, msecs: int = -1) -> bool:
         """Block until queued work has run (for shutdown and tests); callbacks still need the event loop."""
         return self._store_pool.waitForDone(msecs) and self._compute_pool.waitForDone(msecs)
+
+
+def _call_unless_widget_gone(callback: Callable[[Any], None], value: object) -> None:
+    """Deliver a result; if the widget that asked was closed and deleted meanwhile (work
+    finishing after a window closed), there is no one to tell, and that is not an error."""
+    try:
+        callback(value)
+    except RuntimeError as error:
+        message = str(error)
+        if "already deleted" in message or "has been deleted" in message:
+            return
+        raise

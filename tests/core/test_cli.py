@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -92,13 +93,22 @@ def test_unreachable_postgres_on_the_command_line_is_one_line() -> None:
 def test_every_subcommand_accepts_store() -> None:
     from editor.cli import build_parser
 
-    parser = build_parser()
-    subparsers = next(
-        action for action in parser._actions if action.__class__.__name__ == "_SubParsersAction"
-    )
+    def leaves(
+        parser: argparse.ArgumentParser, prefix: str
+    ) -> list[tuple[str, argparse.ArgumentParser]]:
+        groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not groups:
+            return [(prefix, parser)]
+        found = []
+        for name, sub in groups[0].choices.items():
+            found.extend(leaves(sub, f"{prefix} {name}".strip()))
+        return found
+
+    commands = leaves(build_parser(), "")
+    assert len(commands) >= 5
     missing = [
         name
-        for name, sub in subparsers.choices.items()  # type: ignore[attr-defined]
+        for name, sub in commands
         if name != "screenshot" and not any("--store" in a.option_strings for a in sub._actions)
     ]
     assert missing == []
