@@ -44,7 +44,8 @@ class ImportCancelled(Exception):
 @dataclass
 class ImportReport:
     """Counts of one import. "created/updated/unchanged" compare with what the store
-    held before; the other counts describe the file."""
+    held before; the other counts describe the file. ``unmappable`` covers what this
+    import converted: articles unchanged since the last import are not converted again."""
 
     source: str = ""
     wxr_version: str = ""
