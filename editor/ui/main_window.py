@@ -28,6 +28,7 @@ from editor.ui.articles.pane import ArticlesPane
 from editor.ui.editor.pane import EditorPane
 from editor.ui.moderation.pane import make_moderation_pane
 from editor.ui.publishing.pane import make_publishing_pane
+from editor.ui.wxr.import_flow import WordPressImport
 
 if TYPE_CHECKING:
     from editor.core.store import Store
@@ -141,6 +142,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.store_label)
         runner.operation_failed.connect(self._show_operation_failure)
 
+        self.wordpress_import = WordPressImport(runner, self)
+        self.wordpress_import.finished.connect(lambda _report: self.articles_pane.refresh())
         self._build_menus()
         self._restore_window_state()
 
@@ -269,6 +272,11 @@ class MainWindow(QMainWindow):
         self._action("&File", "&New Article", self.new_article, QKeySequence.StandardKey.New)
         self._action("&File", "&Open Store…", self.choose_store, QKeySequence.StandardKey.Open)
         self._action("&File", "Connect to &Shared Store…", self.choose_remote_store)
+        self._action(
+            "&File",
+            "&Import from WordPress…",
+            lambda: self.wordpress_import.choose_and_import(self.store),
+        )
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._action("&Edit", "&Find", self._find_articles, QKeySequence.StandardKey.Find)
         for number, area in enumerate(Area, start=1):
