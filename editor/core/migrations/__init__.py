@@ -9,4 +9,4 @@ SCHEMA_HEAD = "0002"
 # Tables, indexes and triggers that only a migration can describe (an SQLite
 # FTS5 index and its shadow tables, PostgreSQL expression indexes): ``alembic
 # check`` skips names with these prefixes instead of asking to drop them.
-MIGRATION_ONLY_PREFIXES = ("comment_search",)
+MIGRATION_ONLY_PREFIXES = ("comment_search", "comment_status_count")

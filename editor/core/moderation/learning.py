@@ -30,7 +30,7 @@ from editor.core.moderation.spam_filter import Lesson, SpamFilterModel
 
 SNAPSHOT_NAME = "moderation/spam-filter"
 JOURNAL_NAME = "moderation/spam-filter-journal"
-FOLD_AT_BYTES = 128 * 1024
+FOLD_AT_BYTES = 32 * 1024
 _MAX_ATTEMPTS = 8
 _BLOBS = cast(Table, StoreBlob.__table__)
 

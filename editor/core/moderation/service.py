@@ -18,13 +18,27 @@ undoing) takes that lesson back.
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, func, insert, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from editor.core.models import (
@@ -38,7 +52,8 @@ from editor.core.models import (
 from editor.core.moderation.learning import SharedSpamFilter, lesson_for_comment
 from editor.core.moderation.spam_filter import Lesson
 
-_CHUNK = 900
+# Ids per statement: few round trips, within SQLite's 32,766 bound parameters.
+_CHUNK = 5_000
 # One moderator judgement on 10,000 copies of one spam run is still one judgement:
 # a batch teaches the filter from at most this many comments with distinct bodies
 # (lowest ids first, so undo takes back exactly the same lessons).
@@ -119,8 +134,24 @@ def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
         yield values[start : start + _CHUNK]
 
 
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _among(session: Session, column: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN ids``; on PostgreSQL one array parameter (``= ANY``), which binds
+    thousands of ids several times faster than as separate parameters."""
+    if _is_postgres(session):
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))  # type: ignore[no-any-return]
+    return column.in_(ids)  # type: ignore[no-any-return]
+
+
 def _comment_table() -> Table:
     return Comment.__table__  # type: ignore[return-value]
+
+
+def _event_table() -> Table:
+    return ModerationEvent.__table__  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +164,9 @@ def _read_current(session: Session, ids: Sequence[int]) -> dict[int, _Current]:
     current: dict[int, _Current] = {}
     for chunk in _chunks(ids):
         for comment_id, status, moderated_by in session.execute(
-            select(Comment.id, Comment.status, Comment.moderated_by).where(Comment.id.in_(chunk))
+            select(Comment.id, Comment.status, Comment.moderated_by).where(
+                _among(session, Comment.id, chunk)
+            )
         ):
             current[comment_id] = _Current(status, moderated_by)
     return current
@@ -147,6 +180,27 @@ def _conflict(session: Session, expected: Mapping[int, CommentStatus]) -> Modera
         if found is None or found.status is not status:
             changed[CommentId(comment_id)] = None if found is None else found.status
     return ModerationConflict(changed or {CommentId(next(iter(expected))): None})
+
+
+def _event_rows(
+    source_ids: Any,
+    *,
+    actor: str,
+    action: str,
+    from_status: CommentStatus,
+    to_status: CommentStatus,
+    batch: str,
+    at: datetime,
+) -> Any:
+    return select(
+        source_ids,
+        literal(actor),
+        literal(action),
+        literal(from_status.value),
+        literal(to_status.value),
+        literal(batch),
+        literal(at, UtcDateTime()),
+    )
 
 
 def _apply(
@@ -186,26 +240,52 @@ def _apply(
                 "moderated_by": earlier.with_only_columns(ModerationEvent.actor).scalar_subquery(),
                 "moderated_at": earlier.with_only_columns(ModerationEvent.at).scalar_subquery(),
             }
+        event_columns = [
+            "comment_id",
+            "actor",
+            "action",
+            "from_status",
+            "to_status",
+            "batch",
+            "at",
+        ]
+
+        events_for = functools.partial(
+            _event_rows,
+            actor=actor,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            batch=batch,
+            at=at,
+        )
         for chunk in _chunks(ids):
-            result = session.execute(
+            moving = (
                 update(comments)
-                .where(comments.c.id.in_(chunk), comments.c.status == from_status.value)
+                .where(
+                    _among(session, comments.c.id, chunk), comments.c.status == from_status.value
+                )
                 .values(status=to_status.value, **moderator_values)
             )
+            if _is_postgres(session):
+                # One statement: the events come from the rows the UPDATE really moved.
+                moved = moving.returning(comments.c.id).cte("moved")
+                recorded = session.execute(
+                    insert(_event_table())
+                    .from_select(event_columns, events_for(moved.c.id))
+                    # rowcount is not reported through a data-modifying CTE: count the rows.
+                    .returning(literal(1))
+                ).all()
+                if len(recorded) != len(chunk):
+                    raise _conflict(session, dict.fromkeys(chunk, from_status))
+                continue
+            result = session.execute(moving)
             if result.rowcount != len(chunk):  # type: ignore[attr-defined]
                 raise _conflict(session, dict.fromkeys(chunk, from_status))
             session.execute(
                 insert(ModerationEvent).from_select(
-                    ["comment_id", "actor", "action", "from_status", "to_status", "batch", "at"],
-                    select(
-                        comments.c.id,
-                        literal(actor),
-                        literal(action),
-                        literal(from_status.value),
-                        literal(to_status.value),
-                        literal(batch),
-                        literal(at, UtcDateTime()),
-                    ).where(comments.c.id.in_(chunk)),
+                    event_columns,
+                    events_for(comments.c.id).where(_among(session, comments.c.id, chunk)),
                 )
             )
 
@@ -400,7 +480,10 @@ def undo(
         had_moderator_before.update(
             session.scalars(
                 select(ModerationEvent.comment_id)
-                .where(ModerationEvent.comment_id.in_(chunk), ModerationEvent.id < first_event)
+                .where(
+                    _among(session, ModerationEvent.comment_id, chunk),
+                    ModerationEvent.id < first_event,
+                )
                 .distinct()
             )
         )

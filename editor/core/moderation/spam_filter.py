@@ -43,8 +43,10 @@ class SpamFilterModel:
     """Token counts per class; ``spam_probability`` is the naive Bayes posterior."""
 
     def __init__(self) -> None:
-        # token -> [documents of ham containing it, documents of spam containing it]
-        self.counts: dict[str, list[int]] = {}
+        # token -> (documents of ham containing it, documents of spam containing it).
+        # Tuples of ints, not lists: the garbage collector stops tracking them, so
+        # a large vocabulary adds no pauses to every later collection.
+        self.counts: dict[str, tuple[int, int]] = {}
         self.documents = [0, 0]
         self.token_totals = [0, 0]
 
@@ -67,16 +69,21 @@ class SpamFilterModel:
         counts = self.counts
         delta = 0
         for token in lesson.tokens:
-            pair = counts.get(token)
-            if pair is None:
-                if weight < 0:
-                    continue  # forgotten by pruning, or never learnt: nothing to take back
-                pair = counts[token] = [0, 0]
-            before = pair[label]
-            pair[label] = max(0, before + weight)
-            delta += pair[label] - before
-            if pair[0] == 0 and pair[1] == 0:
-                del counts[token]
+            ham, spam = counts.get(token, (0, 0))
+            if ham == 0 and spam == 0 and weight < 0:
+                continue  # forgotten by pruning, or never learnt: nothing to take back
+            if label:
+                changed = max(0, spam + weight)
+                delta += changed - spam
+                ham, spam = ham, changed
+            else:
+                changed = max(0, ham + weight)
+                delta += changed - ham
+                ham = changed
+            if ham == 0 and spam == 0:
+                counts.pop(token, None)
+            else:
+                counts[token] = (ham, spam)
         self.documents[label] = max(0, self.documents[label] + weight)
         self.token_totals[label] = max(0, self.token_totals[label] + delta)
 
@@ -145,8 +152,7 @@ class SpamFilterModel:
         numbers.frombytes(payload[text_end + 2 :])
         if len(tokens) != size or len(numbers) != 2 * size:
             raise ValueError("spam filter snapshot is truncated")
-        model.counts = {
-            token: [ham, spam]
-            for token, ham, spam in zip(tokens, numbers[:size], numbers[size:], strict=True)
-        }
+        model.counts = dict(
+            zip(tokens, zip(numbers[:size], numbers[size:], strict=True), strict=True)
+        )
         return model

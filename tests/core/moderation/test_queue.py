@@ -241,3 +241,48 @@ def test_polling_returns_comments_received_after_a_watermark(
         new = queue.comments_since(mark, session=session)
         assert len(new) == 1 and new[0] > mark
         assert session.scalar(select(Comment.body).where(Comment.id == new[0])) == "new"
+
+
+def test_counts_follow_moderation_undo_intake_and_deletion(
+    store: Store, filled: list[dict[str, object]], articles: tuple[int, int]
+) -> None:
+    from sqlalchemy import func
+
+    from editor.core.moderation.intake import receive_comments
+    from editor.core.moderation.service import ModerationAction, moderate, undo
+    from tests.core.moderation.conftest import incoming
+
+    def truth() -> dict[QueueTab, int]:
+        with store.session_factory() as session:
+            found = dict(
+                session.execute(select(Comment.status, func.count()).group_by(Comment.status)).all()
+            )
+        counts = {QueueTab(status.value): int(found.get(status, 0)) for status in CommentStatus}
+        return counts | {QueueTab.ALL: sum(counts.values())}
+
+    def shown() -> dict[QueueTab, int]:
+        with store.session_factory() as session:
+            return queue.status_counts(session=session)
+
+    ids = [int(row["id"]) for row in filled[:40]]  # type: ignore[call-overload]
+    with store.session_factory.begin() as session:
+        batch = moderate(
+            ids, ModerationAction.TRASH, session=session, actor="Sam", spam_filter=None
+        ).batch
+    assert shown() == truth()
+    with store.session_factory.begin() as session:
+        undo(batch or "", session=session, actor="Sam", spam_filter=None)
+        receive_comments(
+            [incoming(articles[0], f"new {n}", minutes=n) for n in range(3)],
+            session=session,
+            spam_filter=None,
+        )
+    assert shown() == truth()
+    with store.session_factory.begin() as session:
+        session.execute(delete(Comment).where(Comment.id.in_(ids[:10])))
+    assert shown() == truth()
+    session = store.session_factory()
+    with session.begin():
+        moderate(ids[10:], ModerationAction.SPAM, session=session, actor="Sam", spam_filter=None)
+        session.rollback()
+    assert shown() == truth()

@@ -265,4 +265,4 @@ def test_relabelling_a_moderated_comment_moves_its_lesson(
         tokens = comment_features(
             "win a free cruise now", author_name="Reader", author_email="reader0@example.org"
         )
-        assert all(model.counts[token] == [0, 1] for token in tokens)
+        assert all(model.counts[token] == (0, 1) for token in tokens)
