@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from editor import __version__
 from editor.ui.articles.pane import ArticlesPane
 from editor.ui.editor.pane import EditorPane
-from editor.ui.moderation.pane import make_moderation_pane
+from editor.ui.moderation.pane import ModerationPane
 from editor.ui.publishing.pane import make_publishing_pane
 from editor.ui.wxr.import_flow import WordPressImport
 
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
 
         self.articles_pane = ArticlesPane(runner)
         self.editor_pane = EditorPane(runner)
-        self.moderation_pane = make_moderation_pane()
+        self.moderation_pane = ModerationPane(runner, settings)
         self.publishing_pane = make_publishing_pane()
         self._areas: dict[Area, QWidget] = {
             Area.ARTICLES: self.articles_pane,
@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.store_label.setText(f"Store: {store.display_url}")
         self.articles_pane.set_store(store)
         self.editor_pane.set_store(store)
+        self.moderation_pane.set_store(store)
         self.store_opened.emit(store)
         if previous is not None:
             self.runner.run("close previous store", previous.close)

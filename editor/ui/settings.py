@@ -18,6 +18,7 @@ class Preferences:
     store_url: str = ""  # empty: $NEWSDESK_STORE, else the default SQLite file
     moderator_name: str = ""
     autosave_seconds: int = 2
+    retention_days: int = 30  # spam and trash older than this may be emptied (after asking)
 
 
 @dataclass
