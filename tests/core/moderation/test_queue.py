@@ -286,3 +286,35 @@ def test_counts_follow_moderation_undo_intake_and_deletion(
         moderate(ids[10:], ModerationAction.SPAM, session=session, actor="Sam", spam_filter=None)
         session.rollback()
     assert shown() == truth()
+
+
+def test_any_typed_search_is_safe_and_its_windows_match_its_id_list(
+    store: Store, filled: list[dict[str, object]]
+) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(
+        st.text(max_size=30)
+        | st.sampled_from(['"', "'", "*", "NEAR(", "a:b", "-x", "\\", "OR AND NOT"])
+    )
+    def search_never_fails(text: str) -> None:
+        query = QueueQuery(tab=QueueTab.ALL, search=text.replace("\x00", ""))
+        with store.session_factory() as session:
+            queue.page(query, session=session, limit=5)
+            queue.count(query, session=session, cap=50)
+
+    search_never_fails()
+    query = QueueQuery(tab=QueueTab.ALL, search="river")
+    with store.session_factory() as session:
+        every = queue.queue_ids(query, session=session)
+        total = queue.count(query, session=session)
+        assert total == len(every) > 10
+        for offset in (0, 2, total - 5):
+            assert (
+                queue.window(query, session=session, offset=offset, limit=4, total=total)
+                == every[offset : offset + 4]
+            )
