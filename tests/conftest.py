@@ -22,6 +22,11 @@ os.environ["XDG_STATE_HOME"] = str(_SCRATCH / "state")
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 os.environ.pop("NEWSDESK_STORE", None)
 
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
+
+# QtWebEngine (the preview) needs this before the application object exists, as app.py does.
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
 from tests.postgres_cluster import PostgresCluster, find_postgres_bindir  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

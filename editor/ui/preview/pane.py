@@ -1,0 +1,413 @@
+"""The layout preview: the article as the site will show it, at three widths, live as you type.
+
+The page shell is loaded once; after that each edit renders only the changed
+Markdown blocks (in the compute lane, one render running and at most one
+waiting) and swaps those nodes in the page, so the scroll position survives.
+A structural change (footnotes, reference links) re-renders the whole body.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from editor.ui.background import Lane
+
+if TYPE_CHECKING:
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from editor.core.rendering.body import BodyRenderer, BodyUpdate, RenderedBody
+    from editor.core.store import Store
+    from editor.ui.background import BackgroundRunner
+    from editor.ui.preview.web import BlockRemoteRequests
+
+PATCH_SCRIPT = (Path(__file__).with_name("patch.js")).read_text(encoding="utf-8")
+# Bursts are merged by "one render running, the newest text waiting", not by a delay:
+# a zero timer only gathers keystrokes already queued in the same event-loop pass.
+RENDER_DELAY_MS = 0
+
+
+class DeviceWidth(enum.IntEnum):
+    DESKTOP = 1200
+    TABLET = 780
+    PHONE = 360
+
+
+DEVICE_LABELS = {
+    DeviceWidth.DESKTOP: "Desktop",
+    DeviceWidth.TABLET: "Tablet",
+    DeviceWidth.PHONE: "Phone",
+}
+
+
+class PreviewPane(QWidget):
+    """Shows one article; ``set_source`` after every edit. Emits ``preview_updated(ms, full)``
+    with the time from the edit to the page patched and laid out."""
+
+    page_loaded = Signal()
+    preview_updated = Signal(float, bool)
+    figure_clicked = Signal(int)  # first source line of the clicked figure
+    checks_listed = Signal(int)
+    check_chosen = Signal(int)  # source line
+
+    def __init__(self, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self.store: Store | None = None
+        self.view: QWebEngineView | None = None
+        self.interceptor: BlockRemoteRequests | None = None
+        self._renderer: BodyRenderer | None = None
+        self.body: RenderedBody | None = None
+        self._loaded = False
+        self._rendering = False
+        self._waiting: tuple[str, float] | None = None
+        self._pending_update: tuple[BodyUpdate, float] | None = None
+        self._shell_key: tuple[object, ...] | None = None
+        self._meta: dict[str, object] = {}
+        self._source = ""
+        self.device = DeviceWidth.DESKTOP
+
+        self.device_buttons = QButtonGroup(self)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        for device in DeviceWidth:
+            button = QToolButton()
+            button.setText(f"{DEVICE_LABELS[device]} {int(device)} px")
+            button.setCheckable(True)
+            button.setChecked(device is self.device)
+            self.device_buttons.addButton(button, int(device))
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.timing_label = QLabel()
+        self.timing_label.setObjectName("muted")
+        bar.addWidget(self.timing_label)
+        self.device_buttons.idClicked.connect(lambda width: self.set_device(DeviceWidth(width)))
+
+        self.frame = QWidget()
+        self.frame.setStyleSheet("background: #d9dde2;")
+        self.frame_layout = QHBoxLayout(self.frame)
+        self.frame_layout.setContentsMargins(0, 0, 0, 0)
+        self.frame.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        self.checks = QListWidget()
+        self.checks.setWordWrap(True)
+        self.checks.itemActivated.connect(self._check_chosen)
+        self.checks.itemClicked.connect(self._check_chosen)
+        checks_box = QWidget()
+        checks_layout = QVBoxLayout(checks_box)
+        checks_layout.setContentsMargins(0, 0, 0, 0)
+        checks_title = QLabel("Check layout")
+        checks_title.setStyleSheet("font-weight: 600;")
+        checks_layout.addWidget(checks_title)
+        checks_layout.addWidget(self.checks, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.frame)
+        self.splitter.addWidget(checks_box)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([700, 110])
+        self.splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(RENDER_DELAY_MS)
+        self._render_timer.timeout.connect(self._start_render)
+        self._edited_at = 0.0
+
+    # --- the web view (made on first use: Chromium starts only when someone previews) ---
+
+    def _ensure_view(self) -> QWebEngineView:
+        if self.view is not None:
+            return self.view
+        from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
+        from PySide6.QtWebEngineWidgets import QWebEngineView
+
+        from editor.ui.preview.web import make_profile, register_media_scheme
+
+        # Registered here, before the first web engine object, not at start-up: importing
+        # QtWebEngine costs ~0.25 s, which only people who open the preview should pay.
+        register_media_scheme()
+        profile, self.interceptor = make_profile(self._fetch_media, self)
+        page = QWebEnginePage(profile, self)
+        script = QWebEngineScript()
+        script.setName("newsdesk-patch")
+        script.setSourceCode(PATCH_SCRIPT)
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentReady)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        script.setRunsOnSubFrames(False)
+        page.scripts().insert(script)
+        view = QWebEngineView()
+        view.setPage(page)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        view.loadFinished.connect(self._page_loaded)
+        view.urlChanged.connect(self._url_changed)
+        self.frame_layout.addStretch(1)
+        self.frame_layout.addWidget(view)
+        self.frame_layout.addStretch(1)
+        self.view = view
+        self._apply_device()
+        return view
+
+    def set_device(self, device: DeviceWidth) -> None:
+        self.device = device
+        button = self.device_buttons.button(int(device))
+        if button is not None:
+            button.setChecked(True)
+        self._apply_device()
+
+    def _apply_device(self) -> None:
+        if self.view is None:
+            return
+        available = max(200, self.frame.width())
+        width = int(self.device)
+        # A device wider than the pane is shown whole, scaled down, as a device preview should.
+        zoom = min(1.0, available / width)
+        self.view.setZoomFactor(zoom)
+        self.view.setFixedWidth(int(width * zoom))
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._apply_device()
+
+    def sizeHint(self) -> QSize:
+        return QSize(560, 700)
+
+    # --- content -----------------------------------------------------------
+
+    def set_store(self, store: Store | None) -> None:
+        self.store = store
+
+    def show_article(self, meta: dict[str, object], source: str) -> None:
+        """Load the page shell for this article (title, dek, byline…) and render its body."""
+        from editor.core.rendering.body import BodyRenderer
+        from editor.ui.preview.web import media_url
+
+        self._ensure_view()
+        self._renderer = BodyRenderer(media_url=media_url)
+        self._meta = dict(meta)
+        self._loaded = False
+        self._pending_update = None
+        self._waiting = None
+        self._load_shell()
+        self.set_source(source)
+
+    def set_meta(self, meta: dict[str, object]) -> None:
+        """Headline, dek, byline changed: reload the shell (rare; the body is kept rendered)."""
+        if meta == self._meta or self.view is None:
+            return
+        self._meta = dict(meta)
+        self._loaded = False
+        self._load_shell()
+        if self.body is not None:
+            from editor.core.rendering.body import BodyUpdate
+
+            self._pending_update = (BodyUpdate(self.body, (), True), time.perf_counter())
+
+    def _load_shell(self) -> None:
+        from editor.ui.preview.shell import preview_shell
+        from editor.ui.preview.web import shell_url
+
+        assert self.view is not None
+        self.view.setHtml(preview_shell(self._meta), shell_url())
+
+    def set_source(self, source: str) -> None:
+        self._source = source
+        self._edited_at = time.perf_counter()
+        if self._renderer is None:
+            return
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def _start_render(self) -> None:
+        renderer = self._renderer
+        if renderer is None:
+            return
+        if self._rendering:
+            # One render runs; the newest text waits (older waiting text is dropped).
+            self._waiting = (self._source, self._edited_at)
+            return
+        self._rendering = True
+        source, edited_at = self._source, self._edited_at
+
+        def render() -> BodyUpdate:
+            return renderer.update(source)
+
+        self._runner.run(
+            "render preview",
+            render,
+            lane=Lane.COMPUTE,
+            on_success=lambda update: self._rendered(update, edited_at),
+            on_failure=self._render_failed,
+        )
+
+    def _rendered(self, update: BodyUpdate, edited_at: float) -> None:
+        self._rendering = False
+        self.body = update.body
+        if self._loaded:
+            self._patch(update, edited_at)
+        else:
+            self._pending_update = (
+                update if not self._pending_update else _as_full(update),
+                edited_at,
+            )
+        self._show_checks()
+        if self._waiting is not None:
+            self._source, self._edited_at = self._waiting
+            self._waiting = None
+            self._start_render()
+
+    def _render_failed(self, error: BaseException) -> None:
+        self._rendering = False
+        self.timing_label.setText(f"Preview could not render: {error}")
+
+    def _page_loaded(self, ok: bool) -> None:
+        self._loaded = ok
+        if not ok:
+            return
+        self.page_loaded.emit()
+        if self._pending_update is not None:
+            update, edited_at = self._pending_update
+            self._pending_update = None
+            self._patch(_as_full(update), edited_at)
+
+    def _patch(self, update: BodyUpdate, edited_at: float) -> None:
+        from PySide6.QtWebEngineCore import QWebEngineScript
+
+        assert self.view is not None
+        payload = json.dumps(update.as_json())
+        full = update.full
+
+        def done(_result: object) -> None:
+            elapsed = (time.perf_counter() - edited_at) * 1000
+            self.timing_label.setText(f"{'full' if full else 'patched'} in {elapsed:.0f} ms")
+            self.preview_updated.emit(elapsed, full)
+
+        self.view.page().runJavaScript(
+            f"window.__newsdesk ? window.__newsdesk.apply({payload}) : -1",
+            QWebEngineScript.ScriptWorldId.ApplicationWorld,
+            done,
+        )
+
+    # --- reading the page back (tests, scroll sync) -------------------------------
+
+    def run_in_page(self, script: str, callback: object) -> None:
+        from PySide6.QtWebEngineCore import QWebEngineScript
+
+        assert self.view is not None
+        self.view.page().runJavaScript(
+            script, QWebEngineScript.ScriptWorldId.ApplicationWorld, callback
+        )
+
+    def scroll_to_line(self, line: int) -> None:
+        if self.body is None or self.view is None or not self._loaded:
+            return
+        block = self.body.block_at_line(line)
+        if block is not None:
+            self.run_in_page(
+                f"window.__newsdesk.scrollToBlock({json.dumps(block.id)})", lambda _r: None
+            )
+
+    def _url_changed(self, url: QUrl) -> None:
+        fragment = url.fragment()
+        if not fragment.startswith("newsdesk-select:") or self.body is None:
+            return
+        block_id = fragment.split(":")[1]
+        block = self.body.block_by_id(block_id)
+        if block is not None:
+            self.figure_clicked.emit(block.start_line)
+
+    # --- media -----------------------------------------------------------------
+
+    def _fetch_media(self, reference: str, width: int, reply: object) -> None:
+        store = self.store
+        assert callable(reply)
+        if store is None:
+            reply(b"", "")
+            return
+
+        def fetch() -> tuple[bytes, str]:
+            return preview_image(store, reference, width)
+
+        self._runner.run(
+            "preview image",
+            fetch,
+            lane=Lane.COMPUTE,
+            on_success=lambda found: reply(*found),
+            on_failure=lambda _error: reply(b"", ""),
+        )
+
+    # --- checks ------------------------------------------------------------------
+
+    def _show_checks(self) -> None:
+        from editor.ui.preview.shell import layout_checks
+
+        if self.body is None:
+            return
+        items = layout_checks(self.body, self._meta)
+        self.checks.clear()
+        for severity, message, line in items:
+            item = QListWidgetItem(f"{'⛔' if severity == 'error' else '⚠'} {message}")
+            item.setData(Qt.ItemDataRole.UserRole, line)
+            item.setToolTip(f"Line {line + 1}" if line >= 0 else "")
+            self.checks.addItem(item)
+        if not items:
+            self.checks.addItem(QListWidgetItem("✓ No layout problems found."))
+        self.checks_listed.emit(len(items))
+
+    def _check_chosen(self, item: QListWidgetItem) -> None:
+        line = item.data(Qt.ItemDataRole.UserRole)
+        if line is not None and int(line) >= 0:
+            self.check_chosen.emit(int(line))
+
+
+def _as_full(update: BodyUpdate) -> BodyUpdate:
+    from editor.core.rendering.body import BodyUpdate
+
+    return update if update.full else BodyUpdate(update.body, (), True)
+
+
+def preview_image(store: Store, reference: str, width: int) -> tuple[bytes, str]:
+    """The smallest cached-or-made rendition at least ``width`` wide (JPEG), for the preview."""
+    from sqlalchemy import select
+
+    from editor.core.images import ImageCache
+    from editor.core.images.renditions import make_renditions
+    from editor.core.models import Asset
+
+    with store.session_factory() as session:
+        row = session.execute(
+            select(Asset.sha256, Asset.original).where(Asset.sha256.startswith(reference.lower()))
+        ).first()
+    if row is None:
+        return b"", ""
+    renditions = make_renditions(
+        row.original, sha256=row.sha256, cache=ImageCache.default(), threads=1
+    )
+    jpegs = sorted((r for r in renditions if r.mime == "image/jpeg"), key=lambda r: r.width)
+    chosen = next((r for r in jpegs if r.width >= width), jpegs[-1] if jpegs else None)
+    if chosen is None:
+        return b"", ""
+    return chosen.path.read_bytes(), chosen.mime
