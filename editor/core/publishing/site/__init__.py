@@ -1,0 +1,1 @@
+"""The static site: generations swapped in whole, listing pages, feed and sitemap."""
