@@ -111,7 +111,6 @@ class FolderTarget(PublishTarget):
         now: datetime | None = None,
     ) -> PublishOutcome:
         reporter = StepReporter(progress, cancelled)
-        started_at = utc_now()
         open_site(self.folder)
         prepared = prepare(
             source,
@@ -131,7 +130,6 @@ class FolderTarget(PublishTarget):
                 live = make_live(
                     session,
                     prepared=prepared,
-                    started_at=started_at,
                     author=author,
                     now=when,
                     also_record=(

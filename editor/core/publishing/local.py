@@ -40,6 +40,7 @@ from editor.core.publishing.pipeline import (
     Prepared,
     article_label,
     make_renditions,
+    newest_record_id,
     prepare,
     site_path,
 )
@@ -47,7 +48,6 @@ from editor.core.publishing.progress import Cancelled, Progress, PublishStep, St
 from editor.core.publishing.records import (
     add_publish_record,
     add_unpublish_record,
-    latest_publish,
     latest_record,
     remove_page,
     store_page,
@@ -104,7 +104,6 @@ def make_live(
     session: Session,
     *,
     prepared: Prepared,
-    started_at: datetime,
     author: str,
     now: datetime,
     also_record: Sequence[tuple[str, Callable[[ArticleContent, SiteInfo], str]]] = (),
@@ -115,7 +114,7 @@ def make_live(
     article = lock_article(session, prepared.content.id)
     content = prepared.content
     if article.version != content.version:
-        content = _content_changed_meanwhile(session, prepared, started_at)
+        content = _content_changed_meanwhile(session, prepared)
     published_at = article.published_at or now
     content = replace(content, status=ArticleStatus.PUBLISHED, published_at=published_at)
     site = load_site_info(session)
@@ -166,22 +165,18 @@ def make_live(
     return LiveWrite(content, True, revision.id, url, site)
 
 
-def _content_changed_meanwhile(
-    session: Session, prepared: Prepared, started_at: datetime
-) -> ArticleContent:
+def _content_changed_meanwhile(session: Session, prepared: Prepared) -> ArticleContent:
     """The article was saved or published after it was checked: tell the second publisher,
     or carry on with the newest text when only the words moved on and its images are ready."""
     current = load_content(session, article_id=prepared.content.id)
-    latest = latest_publish(session, article_id=current.id, target=THIS_STORE)
-    if (
-        current.status is ArticleStatus.PUBLISHED
-        and latest is not None
-        and latest.published_at >= started_at
-    ):
-        who = latest.by or "someone else"
+    latest = latest_record(session, article_id=current.id, target=THIS_STORE)
+    if newest_record_id(session, article_id=current.id) > prepared.last_record_id:
+        who = (latest.by if latest else "") or "someone else"
+        did = "published" if latest is None or latest.is_live else "unpublished"
+        when = f" at {latest.published_at:%H:%M:%S} UTC" if latest else ""
         raise PublishConflict(
-            f"{who} published {article_label(current)} at {latest.published_at:%H:%M:%S} UTC "
-            "while you were publishing it; yours was not written. Reload to see it."
+            f"{who} {did} {article_label(current)}{when} while you were publishing it; "
+            "yours was not written. Reload to see it."
         )
     ready = {image.sha256 for image in prepared.content.all_images}
     if not {image.sha256 for image in current.all_images} <= ready:
@@ -244,7 +239,6 @@ class ThisStoreTarget(PublishTarget):
         now: datetime | None = None,
     ) -> PublishOutcome:
         reporter = StepReporter(progress, cancelled)
-        started_at = utc_now()
         prepared = prepare(
             source,
             article_id=article_id,
@@ -256,9 +250,7 @@ class ThisStoreTarget(PublishTarget):
         when = now or utc_now()
         with source.session_factory() as session, session.begin():
             reporter.step(PublishStep.WRITING)
-            live = make_live(
-                session, prepared=prepared, started_at=started_at, author=author, now=when
-            )
+            live = make_live(session, prepared=prepared, author=author, now=when)
             reporter.step(PublishStep.COMMITTING)
         reporter.report(PublishStep.DONE, 1, 1)
         assert live.content.published_at is not None

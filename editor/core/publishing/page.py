@@ -23,6 +23,8 @@ from editor.core.publishing.media import rendition_media_url
 from editor.core.rendering.media import MediaUrl
 
 SITE_SETTING_PREFIX = "Site/"
+# As the preview's layout checks: longer headlines wrap badly in listings and search results.
+HEADLINE_LIMIT = 110
 DEFAULT_SITE_TITLE = "Newsdesk"
 
 
@@ -97,5 +99,28 @@ def render_article_page(content: ArticleContent, *, media_url: MediaUrl, site: S
 
 
 def layout_issues(content: ArticleContent) -> list[PreflightIssue]:
-    """The renderer's "check layout" list for ``content`` as pre-flight issues."""
-    return []
+    """The checks the preview lists beside the page, as pre-flight issues: the renderer's
+    notices about the body (warnings) and an over-long headline."""
+    from editor.core.publishing.checks import ArticleField, CheckKind, Severity
+    from editor.core.rendering.body import render_body
+
+    issues = [
+        PreflightIssue(
+            CheckKind.LAYOUT, Severity.WARNING, warning.message, ArticleField.BODY, warning.line
+        )
+        for warning in render_body(content.body, media_url=_no_media).warnings
+    ]
+    if len(content.title) > HEADLINE_LIMIT:
+        issues.append(
+            PreflightIssue(
+                CheckKind.LAYOUT,
+                Severity.WARNING,
+                f"The headline is {len(content.title)} characters; keep it under {HEADLINE_LIMIT}.",
+                ArticleField.TITLE,
+            )
+        )
+    return issues
+
+
+def _no_media(reference: str, width: int) -> str:
+    return ""

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 class Prepared:
     content: ArticleContent
     warnings: tuple[PreflightIssue, ...]
+    # The newest publish record of the article when it was checked: a newer one at commit
+    # time means someone else published it meanwhile.
+    last_record_id: int
 
 
 def issues_for(
@@ -73,9 +76,21 @@ def prepare(
                 f"after you opened version {expected_version}; reload it, then publish."
             )
         issues = issues_for(session, content, target)
+        last_record_id = newest_record_id(session, article_id=article_id)
     if errors_in(issues):
         raise PreflightFailed(issues)
-    return Prepared(content=content, warnings=tuple(issues))
+    return Prepared(content=content, warnings=tuple(issues), last_record_id=last_record_id)
+
+
+def newest_record_id(session: Session, *, article_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from editor.core.models import PublishRecord
+
+    found = session.scalar(
+        select(func.max(PublishRecord.id)).where(PublishRecord.article_id == article_id)
+    )
+    return int(found or 0)
 
 
 def make_renditions(

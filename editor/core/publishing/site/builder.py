@@ -308,7 +308,11 @@ def _write_listings(
     writer.data(
         "feed.xml",
         atom_feed(
-            articles=articles, site_title=site.title, base=base, description=site.description
+            articles=articles,
+            site_title=site.title,
+            base=base,
+            description=site.description,
+            index_file="" if site.base_url else INDEX_FILE,
         ),
     )
     newest: datetime | None = max((content.updated_at for content in articles), default=None)

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from editor.core.publishing.errors import NotASite
+from editor.core.publishing.errors import NotASite, PublishFailed
 from editor.core.publishing.site.files import SiteFiles
 
 MARKER_NAME = "NEWSDESK-SITE"
@@ -140,7 +140,18 @@ class SiteFolder:
         except ImportError:  # Windows: builds are not serialised across processes there.
             yield
             return
-        handle = os.open(self.builds / LOCK_NAME, os.O_CREAT | os.O_RDWR, 0o644)
+        lock_file = self.builds / LOCK_NAME
+        try:
+            # Read-only when it exists: a read-only disk still gets a clear message from
+            # the first write, not from taking the lock.
+            handle = os.open(lock_file, os.O_RDONLY)
+        except FileNotFoundError:
+            try:
+                handle = os.open(lock_file, os.O_CREAT | os.O_RDWR, 0o644)
+            except OSError as error:
+                raise PublishFailed(
+                    f"Could not write the site at {self.path}: {error.strerror or error}."
+                ) from error
         try:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
