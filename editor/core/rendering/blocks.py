@@ -383,6 +383,30 @@ class StashOnly:
         return isinstance(tag, str) and tag.lower().rstrip("/") in self.block_level_elements
 
 
+# Python-Markdown reads raw HTML with html.parser, whose start-tag pattern is quadratic
+# (or worse) on a tag that never ends: 10,000 characters of "<a " take a second, 80,000
+# take a minute. No real tag runs this long, nor does a block hold this much markup.
+MAX_TAG_LENGTH = 20_000
+MAX_MARKUP_CHARACTERS = 50_000
+_TAG_START = re.compile(r"<[A-Za-z!?/]")
+
+
+def html_too_complex(text: str) -> bool:
+    """Whether ``text`` holds markup Python-Markdown's HTML pass cannot read in bounded time:
+    a tag with no ``>`` within ``MAX_TAG_LENGTH`` characters, or more than
+    ``MAX_MARKUP_CHARACTERS`` of ``<`` and ``&``."""
+    if "<" not in text and "&" not in text:
+        return False
+    if text.count("<") + text.count("&") > MAX_MARKUP_CHARACTERS:
+        return True
+    length = len(text)
+    for tag in _TAG_START.finditer(text):
+        start = tag.start()
+        if start + MAX_TAG_LENGTH < length and text.find(">", start, start + MAX_TAG_LENGTH) == -1:
+            return True
+    return False
+
+
 class _HtmlState(NamedTuple):
     at_rest: bool
     # Where the open construct could end (searched for after the text), if known.
@@ -397,7 +421,10 @@ _TAG_END = re.compile(">")
 def _html_state(text: str) -> _HtmlState:
     """Whether Python-Markdown's raw-HTML pass, having read ``text``, carries nothing into
     what follows (no open raw block, comment, declaration or half-read tag), and if it
-    does, what would close it."""
+    does, what would close it. Markup too complex to read ends the run where it is: such a
+    block is shown as plain text, never given to Python-Markdown."""
+    if html_too_complex(text):
+        return _HtmlState(True, None)
     extractor: Any = HTMLExtractor(StashOnly())
     extractor.feed(text)
     if extractor.inraw and extractor.stack:

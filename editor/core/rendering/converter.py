@@ -15,6 +15,8 @@ Bad input never escapes as an exception or a hang:
   the end of the paragraph for every unmatched ``[`` or ``![`` (20,000 of them
   take 40 s), so every inline match attempt is charged the length it may scan,
   and a block over budget is shown as plain text with a notice;
+- raw HTML that Python-Markdown's HTML pass cannot read in bounded time (a tag
+  that never ends, a block of nothing but ``<`` or ``&``) is shown as plain text;
 - ``RecursionError`` from anything else is caught the same way.
 """
 
@@ -35,6 +37,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify, strip_tags
 from markdown.treeprocessors import Treeprocessor
 
+from editor.core.rendering.blocks import html_too_complex
 from editor.core.rendering.definitions import EMPTY_CONTEXT, DocumentContext
 from editor.core.rendering.sanitize import URL_SCHEMES, sanitize_html
 from editor.core.rendering.syntax import FigureProcessor, shape_quotes
@@ -49,8 +52,9 @@ FOOTNOTE_REF_PLACEHOLDER = "fnref" + PLACEHOLDER_START + "f{}" + PLACEHOLDER_END
 PLACEHOLDER = re.compile(PLACEHOLDER_START + "([hf])([0-9]+)" + PLACEHOLDER_END)
 
 MAX_NESTING = 16
-# Characters an inline pattern may scan, summed over a block: about 0.5 s of the worst
-# input on this machine, and 20 times what the longest real paragraph we have uses.
+# Characters an inline pattern may scan, summed over a block: about 0.3 s of the worst
+# input (a paragraph of unclosed "["), and 300 times what the heaviest paragraph of the
+# long articles in ../shared/data uses.
 INLINE_WORK_BUDGET = 3_000_000
 # How much of a block too complex to format is shown as plain text.
 PLAIN_TEXT_LIMIT = 20_000
@@ -157,6 +161,7 @@ class _ContextProcessor(Treeprocessor):  # type: ignore[misc]  # markdown is unt
         shape_quotes(root)
 
 
+_BOUNDED_FOOTNOTE_REFERENCE = r"\[\^([^\]\[\n]{0,200})\]"
 _UNRESOLVED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _UNRESOLVED_REFERENCE = re.compile(r"\[([^\[\]]+)\]\[([^\[\]]*)\]")
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
@@ -266,8 +271,16 @@ class BlockConverter:
             ],
             output_format="html",
         )
-        for pattern in self._markdown.inlinePatterns:
+        smarty = self._markdown.treeprocessors["smarty"]
+        for pattern in [*self._markdown.inlinePatterns, *smarty.inlinePatterns]:
             pattern.handleMatch = self._charged(pattern.handleMatch)
+        # Python-Markdown's footnote pattern scans to the end of the paragraph from every
+        # "[^" that does not close; a footnote id is never this long.
+        footnote_pattern = self._markdown.inlinePatterns["footnote"]
+        footnote_pattern.pattern = _BOUNDED_FOOTNOTE_REFERENCE
+        footnote_pattern.compiled_re = re.compile(
+            _BOUNDED_FOOTNOTE_REFERENCE, re.DOTALL | re.UNICODE
+        )
 
     def _charged(self, handle_match: Callable[..., Any]) -> Callable[..., Any]:
         state = self._state
@@ -281,6 +294,17 @@ class BlockConverter:
         return charged_handle_match
 
     def convert(self, text: str, context: DocumentContext) -> ConvertedBlock:
+        text = _without_lone_surrogates(text)
+        if html_too_complex(text):
+            return _plain_text_block(
+                text, "This passage holds too much HTML to format, so it is shown as plain text."
+            )
+        if structure_too_complex(text):
+            return _plain_text_block(
+                text,
+                "This passage has too many headings, list items or rules without a blank line "
+                "between them to format, so it is shown as plain text.",
+            )
         notices: list[str] = []
         capped, capped_depth = cap_nesting(text)
         if capped_depth:
@@ -370,6 +394,18 @@ class BlockConverter:
 _FOOTNOTE_SECTION_SOURCE = "NEWSDESKFOOTNOTESECTION"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """``text`` with unpaired surrogates (which no HTML can carry) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 def _notice_html(message: str) -> str:
     return f'<p class="{NOTICE_CLASS}" role="note">{html.escape(message)}</p>'
 
@@ -383,6 +419,24 @@ def _plain_text_block(text: str, message: str) -> ConvertedBlock:
         f'<pre class="render-plain">{html.escape(shown, quote=False)}</pre></div>'
     )
     return ConvertedBlock(html=body, attribute_at=4, outline=(0,), notices=(message,))
+
+
+# Python-Markdown splits a block at every heading, rule, list item, definition or fence
+# line by copying the rest of the block, so a block of nothing else costs the number of
+# such lines times its length: 250,000 heading lines in one 1 MB block take hours. This
+# bound is about a second; the heaviest real block we have uses a fifth of it.
+MAX_STRUCTURE_WORK = 20_000_000
+_SPLITTING_LINE = re.compile(
+    r"^[ ]{0,3}(?:#|[-*_=]|[+]|\d+\.|\[[^\]\n]*\]:|\*\[|:[ ]|```|~~~)", re.MULTILINE
+)
+
+
+def structure_too_complex(text: str) -> bool:
+    """Whether splitting ``text`` into elements would take Python-Markdown too long."""
+    if len(text) * (text.count("\n") + 1) <= MAX_STRUCTURE_WORK:
+        return False
+    splitting_lines = sum(1 for _line in _SPLITTING_LINE.finditer(text))
+    return splitting_lines * len(text) > MAX_STRUCTURE_WORK
 
 
 _NESTING_HINT = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1},}}", re.MULTILINE)

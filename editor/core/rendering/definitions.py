@@ -28,6 +28,7 @@ from markdown.htmlparser import HTMLExtractor
 
 from editor.core.rendering.blocks import HTML_HINT as _HTML_HINT
 from editor.core.rendering.blocks import StashOnly as _StashOnly
+from editor.core.rendering.blocks import html_too_complex
 
 _REFERENCE = ReferenceProcessor.RE
 _FOOTNOTE = FootnoteBlockProcessor.RE
@@ -82,7 +83,7 @@ def _without_code(text: str) -> str:
     """The text Python-Markdown's block parser sees outside code and raw HTML."""
     if "```" in text or "~~~" in text:
         text = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub("", text + "\n")
-    if _HTML_HINT.search(text):
+    if _HTML_HINT.search(text) and not html_too_complex(text):
         extractor: Any = HTMLExtractor(_StashOnly())
         extractor.feed(text)
         extractor.close()
