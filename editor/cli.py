@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     spam_eval.add_argument("--json", action="store_true", help="print one JSON object")
     spam_eval.set_defaults(handler=_run_spam_eval)
+    _add_publishing_commands(subcommands)
     return parser
 
 
@@ -395,3 +396,192 @@ def _run_spam_eval(args: argparse.Namespace) -> int:
     print(f"Ham wrongly spam:  {result.ham_wrongly_spam_rate:.2%}")
     print(f"F1:                {result.f1:.3f}")
     return EXIT_OK
+
+
+def _add_publishing_commands(subcommands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    targets = "this-store, folder:PATH (a static site) or store:URL (another store)"
+    publish = subcommands.add_parser(
+        "publish", help="publish (or update) an article: checks first, a line per step"
+    )
+    _store_option(publish, default=argparse.SUPPRESS)
+    publish.add_argument("slug", metavar="SLUG", help="the article's slug")
+    publish.add_argument("--to", required=True, metavar="TARGET", help=targets)
+    publish.add_argument("--author", default=None, help="who publishes (default: your login)")
+    publish.set_defaults(handler=_run_publish)
+
+    unpublish = subcommands.add_parser("unpublish", help="take an article down at a target")
+    _store_option(unpublish, default=argparse.SUPPRESS)
+    unpublish.add_argument("slug", metavar="SLUG", help="the article's slug")
+    unpublish.add_argument("--from", dest="target", required=True, metavar="TARGET", help=targets)
+    unpublish.add_argument("--author", default=None, help="who unpublishes (default: your login)")
+    unpublish.set_defaults(handler=_run_unpublish)
+
+    export_site = subcommands.add_parser(
+        "export-site",
+        help="build the static site of all published articles into DIR (swapped in whole)",
+    )
+    _store_option(export_site, default=argparse.SUPPRESS)
+    export_site.add_argument(
+        "folder", metavar="DIR", help="the site folder (a link Newsdesk manages; new or empty)"
+    )
+    export_site.set_defaults(handler=_run_export_site)
+
+    publish_due = subcommands.add_parser(
+        "publish-due", help="publish every scheduled article whose time has come (for cron)"
+    )
+    _store_option(publish_due, default=argparse.SUPPRESS)
+    publish_due.set_defaults(handler=_run_publish_due)
+
+
+def _publishing_author(args: argparse.Namespace) -> str:
+    if args.author:
+        return str(args.author)
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "newsdesk"
+
+
+def _step_printer() -> Callable[[str, int, int], None]:
+    """One stderr line per step (and per image count when the step reports one)."""
+    last: list[str] = []
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step == "done":
+            return  # the summary line on stdout says it
+        if last and last[0] == step:
+            if total > 1 and done == total:
+                print(f"  {step}: {done}/{total}", file=sys.stderr)
+            return
+        last[:] = [step]
+        counted = f" (0/{total})" if total > 1 else ""
+        print(f"{step}…{counted}", file=sys.stderr)
+
+    return progress
+
+
+def _article_for_slug(store: object, slug: str) -> int | None:
+    from editor.core.publishing.content import find_article_by_slug
+
+    with store.session_factory() as session:  # type: ignore[attr-defined]
+        return find_article_by_slug(session, slug)
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    return _publish_or_unpublish(args, target_name=args.to, publishing=True)
+
+
+def _run_unpublish(args: argparse.Namespace) -> int:
+    return _publish_or_unpublish(args, target_name=args.target, publishing=False)
+
+
+def _publish_or_unpublish(args: argparse.Namespace, *, target_name: str, publishing: bool) -> int:
+    from editor.core.publishing import (
+        PreflightFailed,
+        PublishError,
+        UnknownTarget,
+        publish_article,
+        target_from_name,
+        unpublish_article,
+    )
+    from editor.core.store import StoreError
+
+    try:
+        target = target_from_name(target_name)
+    except UnknownTarget as error:
+        return _fail(str(error))
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        article_id = _article_for_slug(store, args.slug)
+        if article_id is None:
+            return _fail(f"no article with the slug {args.slug!r} in {store.display_url}")
+        try:
+            if publishing:
+                outcome = publish_article(
+                    store,
+                    article_id=article_id,
+                    target=target,
+                    author=_publishing_author(args),
+                    progress=_step_printer(),
+                )
+            else:
+                undone = unpublish_article(
+                    store,
+                    article_id=article_id,
+                    target=target,
+                    author=_publishing_author(args),
+                    progress=_step_printer(),
+                )
+        except PreflightFailed as error:
+            for issue in error.issues:
+                print(f"{args.slug}: {issue.as_text()}", file=sys.stderr)
+            return _fail(str(error), EXIT_FAILED)
+        except PublishError as error:
+            return _fail(str(error), EXIT_FAILED)
+    finally:
+        store.close()
+    if publishing:
+        for issue in outcome.warnings:
+            print(f"{args.slug}: {issue.as_text()}", file=sys.stderr)
+        print(outcome.summary)
+    else:
+        print(undone.summary)
+    return EXIT_OK
+
+
+def _run_export_site(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from editor.core.images import ImageCache
+    from editor.core.publishing import PublishError, PublishRefused, export_site
+    from editor.core.store import StoreError
+
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        outcome = export_site(
+            store,
+            folder=Path(args.folder),
+            cache=ImageCache.default(),
+            progress=_step_printer(),
+        )
+    except PublishRefused as error:
+        return _fail(str(error))
+    except PublishError as error:
+        return _fail(str(error), EXIT_FAILED)
+    finally:
+        store.close()
+    print(outcome.summary)
+    return EXIT_OK
+
+
+def _run_publish_due(args: argparse.Namespace) -> int:
+    from editor.core.publishing import publish_due
+    from editor.core.store import StoreError
+
+    try:
+        store = _open_for_command(args)
+    except StoreError as error:
+        return _fail(str(error))
+    try:
+        results = publish_due(store, progress=_step_printer())
+    finally:
+        store.close()
+    for result in results:
+        title = result.title or "Untitled"
+        if result.outcome is not None:
+            print(f"{result.outcome.summary} ({title})")
+        elif result.skipped:
+            print(f"Skipped “{title}”: already published by another Newsdesk")
+        else:
+            print(f"newsdesk: “{title}” to {result.target}: {result.error}", file=sys.stderr)
+    if not results:
+        print("Nothing is due")
+    return EXIT_OK if all(result.ok for result in results) else EXIT_FAILED
