@@ -102,20 +102,52 @@ class FigureProcessor(BlockProcessor):  # type: ignore[misc]  # markdown has no 
 def shape_quotes(root: etree.Element) -> None:
     """Give block quotes with a source line, and pull quotes, their figure.
 
-    Runs before inline processing, while each paragraph is still its raw text."""
+    Python-Markdown merges quotes separated only by a blank line into one, so a quote is
+    first cut after each source line and before each ``[!pull]``. Runs before inline
+    processing, while each paragraph is still its raw text."""
     for parent in list(root.iter()):
-        for index, child in enumerate(list(parent)):
+        for child in list(parent):
             if child.tag != "blockquote":
                 continue
-            figure = _quote_figure(child)
-            if figure is not None:
-                figure.tail = child.tail
-                child.tail = None
-                parent.remove(child)
-                parent.insert(index, figure)
+            replacements = [
+                figure if figure is not None else quote
+                for quote in _separate_quotes(child)
+                for figure in [_quote_figure(quote)]
+            ]
+            if len(replacements) == 1 and replacements[0] is child:
+                continue
+            index = list(parent).index(child)
+            replacements[-1].tail = child.tail
+            parent.remove(child)
+            for offset, replacement in enumerate(replacements):
+                parent.insert(index + offset, replacement)
+
+
+def _separate_quotes(quote: etree.Element) -> list[etree.Element]:
+    """The quotes merged into ``quote``: cut after a paragraph that ends with a source
+    line, and before a paragraph that starts with ``[!pull]``."""
+    groups: list[list[etree.Element]] = [[]]
+    for child in quote:
+        text = child.text or "" if child.tag == "p" else ""
+        if groups[-1] and _PULL_MARK.match(text):
+            groups.append([])
+        groups[-1].append(child)
+        if text and not len(child) and _ATTRIBUTION.match(text.rstrip("\n").split("\n")[-1]):
+            groups.append([])
+    groups = [group for group in groups if group]
+    if len(groups) <= 1:
+        return [quote]
+    separated = []
+    for group in groups:
+        part = etree.Element("blockquote", dict(quote.attrib))
+        part.text = quote.text
+        part.extend(group)
+        separated.append(part)
+    return separated
 
 
 def _quote_figure(quote: etree.Element) -> etree.Element | None:
+    """``quote`` in its figure, or ``None`` when it is neither a pull quote nor sourced."""
     pull = False
     first = quote[0] if len(quote) else None
     if first is not None and first.tag == "p" and first.text:
