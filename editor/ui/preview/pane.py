@@ -77,7 +77,8 @@ class PreviewPane(QWidget):
         self.body: RenderedBody | None = None
         self._loaded = False
         self._rendering = False
-        self._waiting: tuple[str, float] | None = None
+        self._render_again = False
+        self._generation = 0
         self._pending_update: tuple[BodyUpdate, float] | None = None
         self._shell_key: tuple[object, ...] | None = None
         self._meta: dict[str, object] = {}
@@ -142,16 +143,20 @@ class PreviewPane(QWidget):
     def _ensure_view(self) -> QWebEngineView:
         if self.view is not None:
             return self.view
-        from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
+        from PySide6.QtWebEngineCore import QWebEngineScript
         from PySide6.QtWebEngineWidgets import QWebEngineView
 
-        from editor.ui.preview.web import make_profile, register_media_scheme
+        from editor.ui.preview.web import PreviewPage, make_profile, register_media_scheme
 
         # Registered here, before the first web engine object, not at start-up: importing
         # QtWebEngine costs ~0.25 s, which only people who open the preview should pay.
         register_media_scheme()
         profile, self.interceptor = make_profile(self._fetch_media, self)
-        page = QWebEnginePage(profile, self)
+        view = QWebEngineView()
+        # The page belongs to the view (inside the frame, made before the profile), so it is
+        # destroyed before its profile, as QtWebEngine requires.
+        page = PreviewPage(profile, view)
+        self.page = page
         script = QWebEngineScript()
         script.setName("newsdesk-patch")
         script.setSourceCode(PATCH_SCRIPT)
@@ -159,7 +164,6 @@ class PreviewPane(QWidget):
         script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
         script.setRunsOnSubFrames(False)
         page.scripts().insert(script)
-        view = QWebEngineView()
         view.setPage(page)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         view.loadFinished.connect(self._page_loaded)
@@ -207,10 +211,10 @@ class PreviewPane(QWidget):
 
         self._ensure_view()
         self._renderer = BodyRenderer(media_url=media_url)
+        self._generation += 1
         self._meta = dict(meta)
         self._loaded = False
         self._pending_update = None
-        self._waiting = None
         self._load_shell()
         self.set_source(source)
 
@@ -246,11 +250,12 @@ class PreviewPane(QWidget):
         if renderer is None:
             return
         if self._rendering:
-            # One render runs; the newest text waits (older waiting text is dropped).
-            self._waiting = (self._source, self._edited_at)
+            # One render runs; when it is done the newest text is rendered (never a stale one).
+            self._render_again = True
             return
         self._rendering = True
-        source, edited_at = self._source, self._edited_at
+        self._render_again = False
+        source, edited_at, generation = self._source, self._edited_at, self._generation
 
         def render() -> BodyUpdate:
             return renderer.update(source)
@@ -259,24 +264,30 @@ class PreviewPane(QWidget):
             "render preview",
             render,
             lane=Lane.COMPUTE,
-            on_success=lambda update: self._rendered(update, edited_at),
+            on_success=lambda update: self._rendered(update, source, edited_at, generation),
             on_failure=self._render_failed,
         )
 
-    def _rendered(self, update: BodyUpdate, edited_at: float) -> None:
+    @property
+    def is_idle(self) -> bool:
+        """No render running or due: the page shows the latest text (once its patch has run)."""
+        return not self._rendering and not self._render_again and not self._render_timer.isActive()
+
+    def _rendered(self, update: BodyUpdate, source: str, edited_at: float, generation: int) -> None:
         self._rendering = False
+        if generation != self._generation:
+            self._start_render()  # the article changed meanwhile: render the new one
+            return
         self.body = update.body
         if self._loaded:
             self._patch(update, edited_at)
         else:
             self._pending_update = (
-                update if not self._pending_update else _as_full(update),
+                update if self._pending_update is None else _as_full(update),
                 edited_at,
             )
         self._show_checks()
-        if self._waiting is not None:
-            self._source, self._edited_at = self._waiting
-            self._waiting = None
+        if self._render_again or source != self._source:
             self._start_render()
 
     def _render_failed(self, error: BaseException) -> None:

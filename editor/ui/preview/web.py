@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl
 from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
     QWebEngineProfile,
     QWebEngineSettings,
     QWebEngineUrlRequestInfo,
@@ -112,3 +113,22 @@ def make_profile(
 def shell_url() -> QUrl:
     """The base URL of the preview page (a scheme of ours, so relative URLs go nowhere)."""
     return QUrl("newsdesk-media:/page/0")
+
+
+class PreviewPage(QWebEnginePage):
+    """Keeps the page's console messages (a refused remote image, say) instead of logging them,
+    so the preview can list what it did not load."""
+
+    def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
+        super().__init__(profile, parent)
+        self.console: list[str] = []
+
+    def javaScriptConsoleMessage(
+        self,
+        level: QWebEnginePage.JavaScriptConsoleMessageLevel,
+        message: str,
+        line: int,
+        source: str,
+    ) -> None:
+        self.console.append(message)
+        del self.console[:-200]

@@ -1,0 +1,203 @@
+"""The live preview in a real QtWebEngine (offscreen): the DOM after edits equals a fresh render,
+article scripts never run, remote resources are never fetched, widths and figure clicks work."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication
+
+from editor.core.rendering.body import render_body
+from editor.core.store import Store
+from editor.ui.editor.pane import EditorPane
+from editor.ui.main_window import MainWindow
+from editor.ui.preview.pane import DeviceWidth, PreviewPane
+from editor.ui.preview.web import media_url
+from tests.ui.test_editor_pane import open_lead
+
+
+def page_value(qtbot, preview: PreviewPane, script: str) -> object:  # type: ignore[no-untyped-def]
+    box: dict[str, object] = {}
+    preview.run_in_page(script, lambda result: box.setdefault("value", result))
+    qtbot.waitUntil(lambda: "value" in box, timeout=10_000)
+    return box["value"]
+
+
+def fresh_body_html(source: str) -> str:
+    """The body a fresh full render gives, as the page serialises it back."""
+    return render_body(source, media_url=media_url).html
+
+
+CHILDREN_JS = "JSON.stringify(Array.from({root}.children).map(function(e){{return e.outerHTML;}}))"
+
+
+def page_blocks(qtbot, preview: PreviewPane) -> list[str]:  # type: ignore[no-untyped-def]
+    """The body's elements as the page serialises them (whitespace between blocks aside)."""
+    return list(
+        json.loads(
+            str(
+                page_value(
+                    qtbot,
+                    preview,
+                    CHILDREN_JS.format(root="document.getElementById('article-body')"),
+                )
+            )
+        )
+    )
+
+
+def normalised(qtbot, preview: PreviewPane, html: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """``html`` parsed and serialised by the same page, block by block."""
+    script = (
+        "(function(){var t=document.createElement('div');t.innerHTML="
+        + json.dumps(html)
+        + ";return "
+        + CHILDREN_JS.format(root="t")
+        + ";})()"
+    )
+    return list(json.loads(str(page_value(qtbot, preview, script))))
+
+
+def open_preview(qtbot, window: MainWindow, store: Store) -> tuple[EditorPane, PreviewPane]:  # type: ignore[no-untyped-def]
+    pane = open_lead(qtbot, window, store)
+    pane.show_preview(True)
+    preview = pane.preview
+    assert preview is not None
+    qtbot.waitUntil(lambda: preview.body is not None and preview._loaded, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: (
+            page_value(qtbot, preview, "window.__newsdesk ? window.__newsdesk.blocks().length : 0")
+            == len(preview.body.blocks)
+        ),  # type: ignore[union-attr]
+        timeout=10_000,
+    )
+    return pane, preview
+
+
+def test_preview_shows_the_rendered_article_and_patches_edits(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    pane.text.moveCursor(QTextCursor.MoveOperation.Start)
+    with qtbot.waitSignal(preview.preview_updated, timeout=10_000) as updated:
+        qtbot.keyClicks(pane.text, "Breaking: ")
+    qtbot.waitUntil(lambda: preview.is_idle, timeout=10_000)
+    qtbot.wait(200)
+    in_page = page_blocks(qtbot, preview)
+    assert in_page == normalised(qtbot, preview, fresh_body_html(pane.text.toPlainText()))
+    assert "Breaking: Riverside" in in_page[0]
+    assert updated.args[1] is False  # a paragraph edit is a patch, not a full render
+    title = page_value(qtbot, preview, "document.querySelector('h1').textContent")
+    assert str(title).startswith("Flood Barrier Holds")
+
+
+def test_after_random_edits_the_page_equals_a_fresh_render(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    import random
+
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    rng = random.Random(4)
+    inserts = [
+        "\n\n## New section\n\n",
+        "[^1]",
+        "\n\n[^1]: A footnote.\n",
+        " *emphasis* ",
+        "\n\n> quoted\n",
+        "x",
+    ]
+    for _ in range(12):
+        document = pane.text.document()
+        cursor = QTextCursor(document)
+        cursor.setPosition(rng.randrange(document.characterCount() - 1))
+        if rng.random() < 0.3:
+            cursor.setPosition(
+                min(cursor.position() + rng.randrange(1, 40), document.characterCount() - 1),
+                QTextCursor.MoveMode.KeepAnchor,
+            )
+            cursor.removeSelectedText()
+        else:
+            cursor.insertText(rng.choice(inserts))
+        QApplication.processEvents()
+    qtbot.waitUntil(
+        lambda: preview.is_idle,
+        timeout=15_000,
+    )
+    qtbot.wait(300)
+    assert page_blocks(qtbot, preview) == normalised(
+        qtbot, preview, fresh_body_html(pane.text.toPlainText())
+    )
+
+
+XSS_BODY = """Safe intro.
+
+<script>document.title = 'pwned-script'</script>
+
+<img src=x onerror="document.title='pwned-onerror'">
+
+<svg onload="document.title='pwned-svg'"></svg>
+
+<a href="javascript:document.title='pwned-link'">click</a>
+
+<iframe src="https://evil.example/"></iframe>
+
+![remote](https://evil.example/tracker.png)
+
+<p style="background:url(https://evil.example/bg.png)">styled</p>
+"""
+
+
+def test_article_scripts_never_run_and_remote_resources_are_not_fetched(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    with qtbot.waitSignal(preview.preview_updated, timeout=10_000):
+        pane.text.setPlainText(XSS_BODY)
+    qtbot.wait(800)
+    title = page_value(qtbot, preview, "document.title")
+    assert "pwned" not in str(title)
+    body = str(page_value(qtbot, preview, "window.__newsdesk.body()"))
+    for forbidden in ("<script", "onerror", "onload", "javascript:", "<iframe"):
+        assert forbidden not in body.lower()
+    # The remote image was refused by the page's policy or the request interceptor: never fetched.
+    assert preview.interceptor is not None
+    refused = " ".join(preview.page.console) + " ".join(preview.interceptor.blocked)
+    assert "https://evil.example/tracker.png" in refused
+
+
+def test_three_device_widths(qtbot, main_window: MainWindow, demo_store: Store) -> None:  # type: ignore[no-untyped-def]
+    _pane, preview = open_preview(qtbot, main_window, demo_store)
+    widths = {}
+    for device in DeviceWidth:
+        preview.set_device(device)
+        qtbot.wait(300)
+        widths[device] = page_value(qtbot, preview, "window.innerWidth")
+    assert widths[DeviceWidth.PHONE] == 360
+    assert widths[DeviceWidth.TABLET] == 780
+    assert widths[DeviceWidth.DESKTOP] == 1200
+
+
+def test_clicking_a_figure_selects_it_in_the_editor(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    with qtbot.waitSignal(preview.figure_clicked, timeout=10_000) as clicked:
+        preview.run_in_page(
+            "document.querySelector('#article-body figure img').click()", lambda _r: None
+        )
+    line = clicked.args[0]
+    assert pane.text.textCursor().blockNumber() == line
+    assert pane.text.textCursor().selectedText().startswith("![Engineers in orange jackets")
+
+
+@pytest.mark.parametrize("depth", [10_000])
+def test_absurd_nesting_renders_a_notice_not_a_hang(
+    qtbot, main_window: MainWindow, demo_store: Store, depth: int
+) -> None:  # type: ignore[no-untyped-def]
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    with qtbot.waitSignal(preview.preview_updated, timeout=30_000):
+        pane.text.setPlainText("> " * depth + "deep\n\n" + "x" * 1_000_000)
+    body = str(page_value(qtbot, preview, "window.__newsdesk.body().length"))
+    assert int(body) > 0
