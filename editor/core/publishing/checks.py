@@ -41,6 +41,7 @@ class ArticleField(enum.StrEnum):
     TITLE = "title"
     SLUG = "slug"
     BODY = "body"
+    FEATURED_IMAGE = "featured_image"
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from editor.core.models import (
     AssetId,
     Comment,
     CommentStatus,
+    CommentType,
     PublishRecord,
     Revision,
     Tag,
@@ -348,7 +349,12 @@ def _approved_comments(session: Session, ids: list[int]) -> dict[int, list[Publi
                 Comment.body,
                 Comment.created_at,
             )
-            .where(Comment.article_id.in_(chunk), Comment.status == CommentStatus.APPROVED)
+            .where(
+                Comment.article_id.in_(chunk),
+                Comment.status == CommentStatus.APPROVED,
+                # Pingbacks and trackbacks are not shown under the article (as in the preview).
+                Comment.comment_type == CommentType.COMMENT,
+            )
             .order_by(Comment.article_id, Comment.created_at, Comment.id)
         )
         for row in rows:

@@ -21,19 +21,18 @@ from editor.core.articles.slugs import slug_conflict
 from editor.core.models import ArticleId, ArticleStatus, utc_now
 from editor.core.publishing.content import ArticleContent, load_content
 from editor.core.publishing.local import make_live, take_down
-from editor.core.publishing.page import SiteInfo, load_site_info
+from editor.core.publishing.page import SiteSettings, load_site_settings
 from editor.core.publishing.pipeline import make_renditions, prepare
 from editor.core.publishing.progress import Cancelled, Progress, PublishStep, StepReporter
 from editor.core.publishing.records import latest_record
 from editor.core.publishing.site.builder import (
-    INDEX_FILE,
     SiteBuild,
     build_generation,
     open_site,
 )
 from editor.core.publishing.site.files import SiteFiles
 from editor.core.publishing.site.layout import SiteFolder
-from editor.core.publishing.site.listing import article_path
+from editor.core.publishing.site.listing import INDEX_FILE, article_path
 from editor.core.publishing.targets import (
     FOLDER_PREFIX,
     PublicationState,
@@ -73,7 +72,7 @@ class ExportOutcome:
         )
 
 
-def site_url(folder: SiteFolder, content: ArticleContent, site: SiteInfo) -> str:
+def site_url(folder: SiteFolder, content: ArticleContent, site: SiteSettings) -> str:
     """Where a published article can be opened: on the served site, else on disk."""
     path = article_path(content)
     if site.base_url:
@@ -186,7 +185,7 @@ class FolderTarget(PublishTarget):
                     self.folder,
                     cache=self.cache,
                     reporter=reporter,
-                    site=load_site_info(session),
+                    site=load_site_settings(session),
                 )
                 _swap_and_commit(build, transaction, reporter)
             except BaseException:
@@ -270,7 +269,7 @@ def export_site(
             site_folder,
             cache=cache,
             reporter=reporter,
-            site=load_site_info(session),
+            site=load_site_settings(session),
         )
         try:
             reporter.step(PublishStep.SWAPPING)

@@ -31,8 +31,8 @@ from editor.core.publishing.checks import check_content, errors_in
 from editor.core.publishing.content import ArticleContent, load_content
 from editor.core.publishing.errors import PreflightFailed, PublishConflict, PublishRefused
 from editor.core.publishing.page import (
-    SiteInfo,
-    load_site_info,
+    SiteSettings,
+    load_site_settings,
     media_url_for,
     render_article_page,
 )
@@ -79,10 +79,10 @@ class LiveWrite:
     changed: bool
     revision_id: int | None
     url: str
-    site: SiteInfo
+    site: SiteSettings
 
 
-def store_url_path(content: ArticleContent, site: SiteInfo) -> str:
+def store_url_path(content: ArticleContent, site: SiteSettings) -> str:
     path = site_path(content)
     return site.absolute(path) if site.base_url else "/" + path
 
@@ -106,7 +106,7 @@ def make_live(
     prepared: Prepared,
     author: str,
     now: datetime,
-    also_record: Sequence[tuple[str, Callable[[ArticleContent, SiteInfo], str]]] = (),
+    also_record: Sequence[tuple[str, Callable[[ArticleContent, SiteSettings], str]]] = (),
 ) -> LiveWrite:
     """The publish transaction's writes (the caller commits). ``also_record`` adds
     publish records beside this store's: ``(target name, URL of the published content)``
@@ -116,13 +116,8 @@ def make_live(
     if article.version != content.version:
         content = _content_changed_meanwhile(session, prepared)
     published_at = article.published_at or now
-    content = replace(content, status=ArticleStatus.PUBLISHED, published_at=published_at)
-    site = load_site_info(session)
-    page = render_article_page(
-        content, media_url=media_url_for(content, STORE_MEDIA_PREFIX), site=site
-    ).encode()
     checksum = content.checksum
-    url = store_url_path(content, site)
+    site = load_site_settings(session)
     latest = latest_record(session, article_id=content.id, target=THIS_STORE)
     same_content = (
         article.status is ArticleStatus.PUBLISHED
@@ -136,6 +131,18 @@ def make_live(
             for name, _url in also_record
         )
     )
+    # A page says it was updated when the update went out (as the site's pages do).
+    updated_at = latest.published_at if same_content and latest is not None else now
+    content = replace(
+        content,
+        status=ArticleStatus.PUBLISHED,
+        published_at=published_at,
+        updated_at=updated_at,
+    )
+    page = render_article_page(
+        content, media_url=media_url_for(content, STORE_MEDIA_PREFIX), site=site.served_site()
+    ).encode()
+    url = store_url_path(content, site)
     if same_content and latest is not None:
         # Comments or the theme may still change the page; the article itself did not change.
         page_changed = stored_page(session, uuid=content.uuid) != page

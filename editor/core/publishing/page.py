@@ -1,14 +1,16 @@
 """The published article page: the renderer's page with media URLs pointing at renditions.
 
-Publishing never assembles an article page itself: it hands the content to
-the renderer (the same call the preview makes) and chooses only the
-``media_url`` resolver, so the published HTML is the preview's HTML except
-for media URLs.
+Publishing never assembles an article page itself: it hands the renderer the
+same page data the preview gives it (``editor.core.rendering.page``:
+``ArticlePage`` built field for field as ``article_data.article_page`` does,
+the approved comments, the store's site settings) and chooses only the
+``media_url`` resolver and the site's own links (home and tag pages), which
+depend on where the page lives. So the published HTML is the preview's HTML
+except for media URLs (and, on a multi-page site, those links).
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,19 +19,31 @@ from sqlalchemy.orm import Session
 
 from editor.core.models import StoreSetting
 from editor.core.publishing.checks import PreflightIssue
-from editor.core.publishing.comments import comments_html
 from editor.core.publishing.content import ArticleContent, ImageRef
 from editor.core.publishing.media import rendition_media_url
+from editor.core.rendering import checks as layout
 from editor.core.rendering.media import MediaUrl
+from editor.core.rendering.page import ArticlePage, HeroImage, PageComment
+from editor.core.rendering.page import SiteInfo as PageSite
 
 SITE_SETTING_PREFIX = "Site/"
-# As the preview's layout checks: longer headlines wrap badly in listings and search results.
-HEADLINE_LIMIT = 110
+# Layout checks pre-flight makes itself, with the severities publishing needs (alt text
+# and empty headings block a publish; the preview only advises).
+_CHECKED_BY_PREFLIGHT = frozenset(
+    {
+        layout.CheckKind.MISSING_ALT_TEXT,
+        layout.CheckKind.MISSING_ASSET,
+        layout.CheckKind.EMPTY_HEADING,
+        layout.CheckKind.SKIPPED_HEADING_LEVEL,
+    }
+)
 DEFAULT_SITE_TITLE = "Newsdesk"
+# How many hex digits of an asset's SHA-256 the page's ``asset:`` references use.
+REFERENCE_LENGTH = 12
 
 
 @dataclass(frozen=True, slots=True)
-class SiteInfo:
+class SiteSettings:
     """The newsroom's public face, kept in the store as ``Site/...`` settings."""
 
     title: str = DEFAULT_SITE_TITLE
@@ -37,6 +51,8 @@ class SiteInfo:
     # "https://news.example.org/" when the site is served; "" for a folder opened locally.
     base_url: str = ""
     language: str = "en"
+    timezone: str = "UTC"
+    copyright: str = ""
 
     def absolute(self, path: str) -> str:
         """``path`` (site-relative, no leading slash) as an absolute URL, or as it is."""
@@ -44,28 +60,93 @@ class SiteInfo:
             return path
         return self.base_url.rstrip("/") + "/" + path.lstrip("/")
 
+    def page_site(self, *, root: str = "/", index_file: str = "") -> PageSite:
+        """The renderer's ``SiteInfo`` for a page whose way to the site root is ``root``
+        ("/" on a served site, "../../../" in a folder); ``index_file`` is "index.html" when
+        folder links must name it (a site opened from disk)."""
+        return PageSite(
+            name=self.title,
+            tagline=self.description,
+            home_url=f"{root}{index_file}" or "./",
+            tag_url=f"{root}tag/{{slug}}/{index_file}",
+            copyright=self.copyright,
+            language=self.language,
+            timezone=self.timezone,
+        )
 
-def load_site_info(session: Session) -> SiteInfo:
+    def served_site(self) -> PageSite:
+        """The ``SiteInfo`` of a page served from the site's root: the pages this store and
+        another store keep, and what the preview should render with to match them."""
+        root = self.base_url.rstrip("/") + "/" if self.base_url else "/"
+        return self.page_site(root=root)
+
+
+def load_site_settings(session: Session) -> SiteSettings:
     rows = session.execute(
         select(StoreSetting.key, StoreSetting.value).where(
             StoreSetting.key.startswith(SITE_SETTING_PREFIX)
         )
     )
     values: dict[str, Any] = {row.key.removeprefix(SITE_SETTING_PREFIX): row.value for row in rows}
-    defaults = SiteInfo()
-    return SiteInfo(
+    defaults = SiteSettings()
+    return SiteSettings(
         title=str(values.get("title") or defaults.title),
         description=str(values.get("description") or ""),
         base_url=str(values.get("base_url") or ""),
         language=str(values.get("language") or defaults.language),
+        timezone=str(values.get("timezone") or defaults.timezone),
+        copyright=str(values.get("copyright") or ""),
     )
 
 
+def hero_image(image: ImageRef) -> HeroImage:
+    return HeroImage(
+        reference=image.sha256[:REFERENCE_LENGTH],
+        alt_text=image.alt_text,
+        caption=image.caption,
+        credit=image.credit,
+        width=image.width,
+        height=image.height,
+    )
+
+
+def article_page_data(content: ArticleContent) -> ArticlePage:
+    """The renderer's page data, as ``rendering.article_data.article_page`` makes it from a row."""
+    return ArticlePage(
+        title=content.title,
+        body_markdown=content.body,
+        dek=content.dek,
+        author=content.author,
+        category=content.category,
+        tags=tuple(tag.name for tag in content.tags),
+        slug=content.slug,
+        published_at=content.published_at,
+        updated_at=content.updated_at,
+        view_count=content.view_count,
+        comment_count=content.comment_count,
+        hero=None if content.featured is None else hero_image(content.featured),
+    )
+
+
+def page_comments(content: ArticleContent) -> list[PageComment]:
+    return [
+        PageComment(
+            id=comment.id,
+            author_name=comment.author_name,
+            body=comment.body,
+            created_at=comment.created_at,
+            parent_id=comment.parent_id,
+            author_url=comment.author_url,
+        )
+        for comment in content.comments
+    ]
+
+
 def page_images(content: ArticleContent) -> dict[str, ImageRef]:
-    """References the page may ask for: those written in the body and the hero image's hash."""
+    """References the page may ask for: those written in the body and the hero image's."""
     images = dict(content.images)
     if content.featured is not None:
-        images.setdefault(content.featured.sha256, content.featured)
+        images.setdefault(content.featured.sha256[:REFERENCE_LENGTH], content.featured)
     return images
 
 
@@ -73,53 +154,54 @@ def media_url_for(content: ArticleContent, prefix: str) -> MediaUrl:
     return rendition_media_url(page_images(content), prefix)
 
 
-def render_article_page(content: ArticleContent, *, media_url: MediaUrl, site: SiteInfo) -> str:
+def render_article_page(content: ArticleContent, *, media_url: MediaUrl, site: PageSite) -> str:
     """The whole article page, as the preview shows it, with ``media_url`` choosing image URLs."""
-    from editor.core.rendering.body import render_body
+    from editor.core.rendering.page import render_article_page as render_page
 
-    # Stand-in until the renderer's page function lands (issue 4): same body, plain shell.
-    body = render_body(content.body, media_url=media_url)
-    title = html.escape(content.title, quote=False)
-    dek = f'<p class="dek">{html.escape(content.dek, quote=False)}</p>' if content.dek else ""
-    when = content.published_at
-    dateline = f' <time datetime="{when.isoformat()}">{when:%d %B %Y}</time>' if when else ""
-    comments = comments_html(content.comments)
-    comment_section = (
-        f'<section id="comments"><h2>Comments</h2>{comments}</section>' if comments else ""
-    )
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(site.language, quote=True)}"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title} – {html.escape(site.title, quote=False)}</title></head><body>"
-        f'<header><h1>{title}</h1>{dek}<p class="byline">'
-        f"{html.escape(content.author, quote=False)}{dateline}</p></header>"
-        f'<article id="article-body">{body.html}</article>{comment_section}</body></html>\n'
+    return render_page(
+        article_page_data(content), page_comments(content), media_url=media_url, site=site
     )
 
 
 def layout_issues(content: ArticleContent) -> list[PreflightIssue]:
-    """The checks the preview lists beside the page, as pre-flight issues: the renderer's
-    notices about the body (warnings) and an over-long headline."""
+    """The renderer's layout checks (what the preview lists beside the page) as pre-flight
+    issues, less those pre-flight makes itself (``checks``, with its own severities)."""
     from editor.core.publishing.checks import ArticleField, CheckKind, Severity
     from editor.core.rendering.body import render_body
 
-    issues = [
+    images = page_images(content)
+
+    def lookup(reference: str) -> layout.AssetInfo | None:
+        image = images.get(reference.lower()) or next(
+            (found for ref, found in images.items() if found.sha256.startswith(reference.lower())),
+            None,
+        )
+        return (
+            None if image is None else layout.AssetInfo(image.width, image.height, image.alt_text)
+        )
+
+    fields = {
+        layout.CheckField.BODY: ArticleField.BODY,
+        layout.CheckField.TITLE: ArticleField.TITLE,
+        layout.CheckField.HERO: ArticleField.FEATURED_IMAGE,
+    }
+    found = layout.check_layout(
+        article_page_data(content),
+        render_body(content.body, media_url=_no_media),
+        asset_lookup=lookup,
+    )
+    return [
         PreflightIssue(
-            CheckKind.LAYOUT, Severity.WARNING, warning.message, ArticleField.BODY, warning.line
+            CheckKind.LAYOUT,
+            Severity.ERROR if issue.severity is layout.Severity.ERROR else Severity.WARNING,
+            issue.message,
+            fields[issue.field],
+            issue.line,
         )
-        for warning in render_body(content.body, media_url=_no_media).warnings
+        for issue in found
+        if not (issue.kind in _CHECKED_BY_PREFLIGHT and issue.field is layout.CheckField.BODY)
+        and issue.kind is not layout.CheckKind.HEADLINE_EMPTY
     ]
-    if len(content.title) > HEADLINE_LIMIT:
-        issues.append(
-            PreflightIssue(
-                CheckKind.LAYOUT,
-                Severity.WARNING,
-                f"The headline is {len(content.title)} characters; keep it under {HEADLINE_LIMIT}.",
-                ArticleField.TITLE,
-            )
-        )
-    return issues
 
 
 def _no_media(reference: str, width: int) -> str:

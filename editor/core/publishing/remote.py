@@ -23,7 +23,7 @@ import hashlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
@@ -50,7 +50,7 @@ from editor.core.publishing.errors import (
     SlugTaken,
 )
 from editor.core.publishing.local import STORE_MEDIA_PREFIX, store_url_path
-from editor.core.publishing.page import load_site_info, media_url_for, render_article_page
+from editor.core.publishing.page import load_site_settings, media_url_for, render_article_page
 from editor.core.publishing.pipeline import Prepared, article_label, prepare
 from editor.core.publishing.progress import Cancelled, Progress, PublishStep, StepReporter
 from editor.core.publishing.records import (
@@ -233,7 +233,8 @@ class StoreTarget(PublishTarget):
                 self._refuse_conflicts(session, content, there, last_checksum)
                 if there is not None and _live_and_current(session, there, content):
                     copy = load_content(session, article_id=there.id)
-                    return False, _page_and_url(session, copy, when)[1], copy.published_at or when
+                    published_at = copy.published_at or when
+                    return False, _page_and_url(session, copy, published_at, when)[1], published_at
                 step = "copying images"
                 asset_ids = _copy_images(session, source, content, reporter)
                 step = "writing the article"
@@ -241,7 +242,7 @@ class StoreTarget(PublishTarget):
                 article = _upsert_article(session, content, there, asset_ids)
                 published_at = article.published_at or when
                 copy = load_content(session, article_id=article.id)
-                page, url = _page_and_url(session, copy, published_at)
+                page, url = _page_and_url(session, copy, published_at, when)
                 store_page(session, uuid=content.uuid, page=page)
                 article.status = ArticleStatus.PUBLISHED
                 article.published_at = published_at
@@ -453,23 +454,38 @@ def _copy_images(
                     f"The image {image.filename or image.sha256[:12]} vanished from this store "
                     "while publishing; nothing was published."
                 )
-            asset = Asset(
-                sha256=image.sha256,
-                original=original,
-                mime=image.mime,
-                width=image.width,
-                height=image.height,
-                filename=image.filename,
-                alt_text=image.alt_text,
-                caption=image.caption,
-                credit=image.credit,
+            # Another article's publish may copy the same image at the same moment:
+            # whichever insert lands first is the one row both use.
+            session.execute(
+                _insert_ignoring_duplicates(session).values(
+                    sha256=image.sha256,
+                    original=original,
+                    mime=image.mime,
+                    width=image.width,
+                    height=image.height,
+                    filename=image.filename,
+                    alt_text=image.alt_text,
+                    caption=image.caption,
+                    credit=image.credit,
+                    created_at=utc_now(),
+                )
             )
-            session.add(asset)
-            session.flush()
-            found[image.sha256] = asset.id
-            del original, asset
+            del original
+            asset_id = session.scalar(select(Asset.id).where(Asset.sha256 == image.sha256))
+            assert asset_id is not None
+            found[image.sha256] = asset_id
             reporter.report(PublishStep.COPYING_IMAGES, done, len(missing))
     return found
+
+
+def _insert_ignoring_duplicates(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(Asset).on_conflict_do_nothing(index_elements=["sha256"])
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(Asset).on_conflict_do_nothing(index_elements=["sha256"])
 
 
 def _upsert_article(
@@ -494,15 +510,18 @@ def _upsert_article(
 
 
 def _page_and_url(
-    session: Session, copy: ArticleContent, published_at: datetime
+    session: Session, copy: ArticleContent, published_at: datetime, updated_at: datetime
 ) -> tuple[bytes, str]:
     """The copy's page as this store's own publish would store it, and its URL."""
     live = replace(
-        copy, status=ArticleStatus.PUBLISHED, published_at=copy.published_at or published_at
+        copy,
+        status=ArticleStatus.PUBLISHED,
+        published_at=copy.published_at or published_at,
+        updated_at=updated_at,
     )
-    site = load_site_info(session)
+    site = load_site_settings(session)
     page = render_article_page(
-        live, media_url=media_url_for(live, STORE_MEDIA_PREFIX), site=site
+        live, media_url=media_url_for(live, STORE_MEDIA_PREFIX), site=site.served_site()
     ).encode()
     return page, store_url_path(live, site)
 
@@ -517,5 +536,6 @@ def _live_and_current(session: Session, there: Article, content: ArticleContent)
     latest = latest_record(session, article_id=there.id, target=THIS_STORE)
     if latest is None or not latest.is_live or latest.checksum != copy.checksum:
         return False
-    page, _url = _page_and_url(session, copy, copy.published_at or utc_now())
+    published_at = copy.published_at or latest.published_at
+    page, _url = _page_and_url(session, copy, published_at, latest.published_at)
     return stored_page(session, uuid=content.uuid) == page

@@ -105,3 +105,22 @@ def test_errors_stop_the_publish_before_anything_is_written(
         assert article.status is ArticleStatus.DRAFT and article.version == version
         assert session.scalar(select(func.count()).select_from(PublishRecord)) == 0
         assert session.scalar(select(func.count()).select_from(Revision)) == 0
+
+
+def test_the_previews_layout_checks_are_part_of_preflight(
+    store: Store, image_cache: ImageCache
+) -> None:
+    body = "Intro.\n\nSee [the map](#nowhere) below.\n\nA note.[^missing]\n"
+    article_id = _draft(store, title="A headline " + "that goes on " * 12, body=body)
+    issues = preflight(store, article_id=article_id, target="this-store", cache=image_cache)
+    layout = [issue for issue in issues if issue.kind is CheckKind.LAYOUT]
+    anchor = next(issue for issue in layout if "#nowhere" in issue.message)
+    assert anchor.severity is Severity.ERROR and anchor.line == 2
+    footnote = next(issue for issue in layout if "[^missing]" in issue.message)
+    assert footnote.severity is Severity.ERROR and footnote.line == 4
+    headline = next(issue for issue in layout if issue.field is ArticleField.TITLE)
+    assert headline.severity is Severity.WARNING and "characters" in headline.message
+    with pytest.raises(PreflightFailed):
+        publish_article(
+            store, article_id=article_id, target="this-store", author="Ed", cache=image_cache
+        )

@@ -29,9 +29,10 @@ from editor.core.publishing import (
     publish_article,
     unpublish_article,
 )
-from editor.core.publishing.content import load_content
-from editor.core.publishing.page import load_site_info, render_article_page
+from editor.core.publishing.page import load_site_settings
 from editor.core.publishing.records import stored_page
+from editor.core.rendering.article_data import approved_comments, article_page
+from editor.core.rendering.page import render_article_page
 from editor.core.store import Store
 from tests.core.publishing.conftest import make_article
 
@@ -100,11 +101,14 @@ def test_the_published_page_is_the_preview_page_but_for_media_urls(
     )
     with store.session_factory() as session:
         published = stored_page(session, uuid=article.uuid)
-        content = load_content(session, article_id=article.id)
+        # What the preview renders for the stored article, with its own media URLs.
+        row = session.get(Article, article.id)
+        assert row is not None
         preview = render_article_page(
-            content,
+            article_page(row),
+            approved_comments(session, article_id=row.id),
             media_url=lambda reference, width: f"newsdesk-media:{reference}/{width}",
-            site=load_site_info(session),
+            site=load_site_settings(session).served_site(),
         )
     assert published is not None
     assert "newsdesk-media:" in preview

@@ -26,21 +26,27 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from editor.core.publishing.content import ArticleContent, ImageRef, TagRef, load_published
+from editor.core.publishing.content import ArticleContent, ImageRef, load_published
 from editor.core.publishing.errors import PublishFailed
 from editor.core.publishing.media import rendition_files
-from editor.core.publishing.page import SiteInfo, media_url_for, render_article_page
+from editor.core.publishing.page import SiteSettings, media_url_for, render_article_page
 from editor.core.publishing.progress import PublishStep, StepReporter
 from editor.core.publishing.site.feeds import atom_feed, sitemap
 from editor.core.publishing.site.layout import Manifest, SiteFolder
 from editor.core.publishing.site.listing import (
+    INDEX_FILE,
+    MEDIA_FOLDER,
     PAGE_SIZE,
     article_path,
+    index_file_for,
     index_path,
-    render_listing,
+    listing_images,
+    render_index,
+    render_tag,
     root_of,
     tag_path,
 )
+from editor.core.rendering.page import tag_slug
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -48,9 +54,7 @@ if TYPE_CHECKING:
     from editor.core.images.cache import ImageCache
 
 # Bump when the site's layout or any page's shape changes, so every page is made again.
-SITE_FORMAT = 1
-MEDIA_FOLDER = "media/"
-INDEX_FILE = "index.html"
+SITE_FORMAT = 2
 
 
 @dataclass
@@ -107,7 +111,7 @@ def build_generation(
     *,
     cache: ImageCache,
     reporter: StepReporter,
-    site: SiteInfo,
+    site: SiteSettings,
     contents: Sequence[ArticleContent] | None = None,
 ) -> SiteBuild:
     """Write a new generation (call under ``folder.locked()``). On any failure the
@@ -250,10 +254,16 @@ def _write_media(
 
 
 def _write_articles(
-    writer: _Writer, articles: Sequence[ArticleContent], *, site: SiteInfo, reporter: StepReporter
+    writer: _Writer,
+    articles: Sequence[ArticleContent],
+    *,
+    site: SiteSettings,
+    reporter: StepReporter,
 ) -> None:
     fingerprint = renderer_fingerprint()
     site_facts = asdict(site)
+    # Every article page sits at YYYY/MM/slug/, three folders below the root.
+    page_site = site.page_site(root="../../../", index_file=index_file_for(site))
     total = len(articles)
     reporter.step(PublishStep.BUILDING_SITE, 0, total)
     for done, content in enumerate(articles, start=1):
@@ -263,7 +273,7 @@ def _write_articles(
             path + INDEX_FILE,
             page_key(content, fingerprint=fingerprint, site=site_facts, media_prefix=prefix),
             lambda content=content, prefix=prefix: render_article_page(  # type: ignore[misc]
-                content, media_url=media_url_for(content, prefix), site=site
+                content, media_url=media_url_for(content, prefix), site=page_site
             ).encode(),
         )
         if done % 50 == 0 or done == total:
@@ -272,39 +282,31 @@ def _write_articles(
 
 
 def _write_listings(
-    writer: _Writer, articles: Sequence[ArticleContent], *, site: SiteInfo, base: str
+    writer: _Writer, articles: Sequence[ArticleContent], *, site: SiteSettings, base: str
 ) -> None:
+    images = listing_images(articles)
     pages = max(1, -(-len(articles) // PAGE_SIZE))
     for number in range(1, pages + 1):
-        path = index_path(number)
         writer.data(
-            path + INDEX_FILE,
-            render_listing(
+            index_path(number) + INDEX_FILE,
+            render_index(
                 site=site,
-                path=path,
-                title=site.title if number == 1 else f"{site.title} – page {number}",
-                heading="" if number == 1 else f"Page {number}",
-                articles=list(articles[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]),
-                newer=None if number == 1 else index_path(number - 1),
-                older=None if number == pages else index_path(number + 1),
+                number=number,
+                pages=pages,
+                articles=articles[(number - 1) * PAGE_SIZE : number * PAGE_SIZE],
+                images=images,
             ),
         )
-    by_tag: dict[str, tuple[TagRef, list[ArticleContent]]] = {}
+    by_tag: dict[str, tuple[str, list[ArticleContent]]] = {}
     for content in articles:
         for tag in content.tags:
-            by_tag.setdefault(tag.slug, (tag, []))[1].append(content)
-    for tag, tagged in by_tag.values():
-        path = tag_path(tag)
+            by_tag.setdefault(tag_slug(tag.name), (tag.name, []))[1].append(content)
+    for tag_name, tagged in by_tag.values():
         writer.data(
-            path + INDEX_FILE,
-            render_listing(
-                site=site,
-                path=path,
-                title=f"{tag.name} – {site.title}",
-                heading=f"Tagged “{tag.name}”",
-                articles=tagged,
-            ),
+            tag_path(tag_name) + INDEX_FILE,
+            render_tag(site=site, tag_name=tag_name, articles=tagged, images=images),
         )
+    index_file = index_file_for(site)
     writer.data(
         "feed.xml",
         atom_feed(
@@ -312,20 +314,18 @@ def _write_listings(
             site_title=site.title,
             base=base,
             description=site.description,
-            index_file="" if site.base_url else INDEX_FILE,
+            index_file=index_file,
         ),
     )
     newest: datetime | None = max((content.updated_at for content in articles), default=None)
     listed: list[tuple[str, datetime | None]] = [(index_path(1), newest)]
+    listed += [(index_path(number), None) for number in range(2, pages + 1)]
     listed += [(article_path(content), content.updated_at) for content in articles]
-    listed += [(tag_path(tag), None) for tag, _tagged in by_tag.values()]
-    writer.data(
-        "sitemap.xml",
-        sitemap(paths=listed, base=base, index_file="" if site.base_url else INDEX_FILE),
-    )
+    listed += [(tag_path(tag_name), None) for tag_name, _tagged in by_tag.values()]
+    writer.data("sitemap.xml", sitemap(paths=listed, base=base, index_file=index_file))
 
 
-def _base_url(folder: SiteFolder, site: SiteInfo) -> str:
+def _base_url(folder: SiteFolder, site: SiteSettings) -> str:
     if site.base_url:
         return site.base_url.rstrip("/") + "/"
     return folder.path.as_uri() + "/"
@@ -371,12 +371,10 @@ def renderer_fingerprint() -> str:
     import editor
     from editor.core import rendering
     from editor.core.publishing import page
+    from editor.core.rendering.theme import load_theme
 
     digest = hashlib.sha256(editor.__version__.encode())
-    folders = [Path(rendering.__file__).parent, Path(page.__file__).parent]
-    theme = Path(editor.__file__).resolve().parent.parent / "resources" / "themes" / "default"
-    if theme.is_dir():
-        folders.append(theme)
+    folders = [Path(rendering.__file__).parent, Path(page.__file__).parent, load_theme().folder]
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in {".py", ".html", ".css", ".j2", ".jinja", ".js"}:
