@@ -19,25 +19,21 @@ Refused, with nothing written there:
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from editor.core.articles.revisions import record_revision
 from editor.core.articles.service import start_writing
-from editor.core.articles.tags import set_article_tags
 from editor.core.models import (
     Article,
     ArticleId,
     ArticleStatus,
-    Asset,
     RevisionReason,
     utc_now,
 )
@@ -49,8 +45,6 @@ from editor.core.publishing.errors import (
     PublishFailed,
     SlugTaken,
 )
-from editor.core.publishing.local import STORE_MEDIA_PREFIX, store_url_path
-from editor.core.publishing.page import load_site_settings, media_url_for, render_article_page
 from editor.core.publishing.pipeline import Prepared, article_label, prepare
 from editor.core.publishing.progress import Cancelled, Progress, PublishStep, StepReporter
 from editor.core.publishing.records import (
@@ -60,7 +54,13 @@ from editor.core.publishing.records import (
     latest_record,
     remove_page,
     store_page,
-    stored_page,
+)
+from editor.core.publishing.remote_copy import (
+    copy_images,
+    live_and_current,
+    lock_article_uuid,
+    page_and_url,
+    upsert_article,
 )
 from editor.core.publishing.targets import (
     STORE_PREFIX,
@@ -223,7 +223,7 @@ class StoreTarget(PublishTarget):
         try:
             with remote.session_factory() as session, session.begin():
                 step = "reading its copy"
-                _lock_article_uuid(session, content.uuid)
+                lock_article_uuid(session, content.uuid)
                 there = session.scalars(
                     select(Article)
                     .where(Article.uuid == content.uuid)
@@ -231,18 +231,18 @@ class StoreTarget(PublishTarget):
                     .execution_options(populate_existing=True)
                 ).first()
                 self._refuse_conflicts(session, content, there, last_checksum)
-                if there is not None and _live_and_current(session, there, content):
+                if there is not None and live_and_current(session, there, content):
                     copy = load_content(session, article_id=there.id)
                     published_at = copy.published_at or when
-                    return False, _page_and_url(session, copy, published_at, when)[1], published_at
+                    return False, page_and_url(session, copy, published_at, when)[1], published_at
                 step = "copying images"
-                asset_ids = _copy_images(session, source, content, reporter)
+                asset_ids = copy_images(session, source, content, reporter)
                 step = "writing the article"
                 reporter.step(PublishStep.WRITING)
-                article = _upsert_article(session, content, there, asset_ids)
+                article = upsert_article(session, content, there, asset_ids)
                 published_at = article.published_at or when
                 copy = load_content(session, article_id=article.id)
-                page, url = _page_and_url(session, copy, published_at, when)
+                page, url = page_and_url(session, copy, published_at, when)
                 store_page(session, uuid=content.uuid, page=page)
                 article.status = ArticleStatus.PUBLISHED
                 article.published_at = published_at
@@ -366,7 +366,7 @@ class StoreTarget(PublishTarget):
         remote = self._open()
         try:
             with remote.session_factory() as session, session.begin():
-                _lock_article_uuid(session, content.uuid)
+                lock_article_uuid(session, content.uuid)
                 there = session.scalars(
                     select(Article).where(Article.uuid == content.uuid).with_for_update()
                 ).first()
@@ -420,122 +420,3 @@ class StoreTarget(PublishTarget):
         else:
             state, message = PublicationState.LIVE, ""
         return TargetStatus(self.name, state, url, theirs.published_at, message)
-
-
-def _lock_article_uuid(session: Session, uuid: str) -> None:
-    """Serialise publishers of one article at this store until the transaction ends."""
-    if session.get_bind().dialect.name == "postgresql":
-        key = int.from_bytes(hashlib.sha256(uuid.encode()).digest()[:8], "big", signed=True)
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-    else:
-        start_writing(session)
-
-
-def _copy_images(
-    session: Session, source: Store, content: ArticleContent, reporter: StepReporter
-) -> dict[str, int]:
-    """The article's images at the target (sha256 → asset id), copying the missing ones."""
-    images = content.all_images
-    wanted = [image.sha256 for image in images]
-    found = {
-        row.sha256: row.id
-        for row in session.execute(select(Asset.sha256, Asset.id).where(Asset.sha256.in_(wanted)))
-    }
-    missing = [image for image in images if image.sha256 not in found]
-    reporter.step(PublishStep.COPYING_IMAGES, 0, len(missing))
-    if not missing:
-        return found
-    with source.session_factory() as local:
-        for done, image in enumerate(missing, start=1):
-            reporter.check_cancelled()
-            original = local.scalar(select(Asset.original).where(Asset.id == image.asset_id))
-            if original is None:
-                raise PublishFailed(
-                    f"The image {image.filename or image.sha256[:12]} vanished from this store "
-                    "while publishing; nothing was published."
-                )
-            # Another article's publish may copy the same image at the same moment:
-            # whichever insert lands first is the one row both use.
-            session.execute(
-                _insert_ignoring_duplicates(session).values(
-                    sha256=image.sha256,
-                    original=original,
-                    mime=image.mime,
-                    width=image.width,
-                    height=image.height,
-                    filename=image.filename,
-                    alt_text=image.alt_text,
-                    caption=image.caption,
-                    credit=image.credit,
-                    created_at=utc_now(),
-                )
-            )
-            del original
-            asset_id = session.scalar(select(Asset.id).where(Asset.sha256 == image.sha256))
-            assert asset_id is not None
-            found[image.sha256] = asset_id
-            reporter.report(PublishStep.COPYING_IMAGES, done, len(missing))
-    return found
-
-
-def _insert_ignoring_duplicates(session: Session) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert(Asset).on_conflict_do_nothing(index_elements=["sha256"])
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(Asset).on_conflict_do_nothing(index_elements=["sha256"])
-
-
-def _upsert_article(
-    session: Session, content: ArticleContent, there: Article | None, asset_ids: dict[str, int]
-) -> Article:
-    article = there or Article(uuid=content.uuid, status=ArticleStatus.DRAFT)
-    article.title = content.title
-    article.slug = content.slug
-    article.dek = content.dek
-    article.body = content.body
-    article.author = content.author
-    article.category = content.category
-    article.kind = content.kind
-    article.featured_asset_id = (
-        None if content.featured is None else asset_ids[content.featured.sha256]
-    )
-    if there is None:
-        session.add(article)
-    session.flush()
-    set_article_tags(session, article_id=article.id, names=[tag.name for tag in content.tags])
-    return article
-
-
-def _page_and_url(
-    session: Session, copy: ArticleContent, published_at: datetime, updated_at: datetime
-) -> tuple[bytes, str]:
-    """The copy's page as this store's own publish would store it, and its URL."""
-    live = replace(
-        copy,
-        status=ArticleStatus.PUBLISHED,
-        published_at=copy.published_at or published_at,
-        updated_at=updated_at,
-    )
-    site = load_site_settings(session)
-    page = render_article_page(
-        live, media_url=media_url_for(live, STORE_MEDIA_PREFIX), site=site.served_site()
-    ).encode()
-    return page, store_url_path(live, site)
-
-
-def _live_and_current(session: Session, there: Article, content: ArticleContent) -> bool:
-    """Whether the copy there is already live with exactly this content and its page."""
-    if there.status is not ArticleStatus.PUBLISHED:
-        return False
-    copy = load_content(session, article_id=there.id)
-    if copy.checksum != content.checksum:
-        return False
-    latest = latest_record(session, article_id=there.id, target=THIS_STORE)
-    if latest is None or not latest.is_live or latest.checksum != copy.checksum:
-        return False
-    published_at = copy.published_at or latest.published_at
-    page, _url = _page_and_url(session, copy, published_at, latest.published_at)
-    return stored_page(session, uuid=content.uuid) == page
