@@ -180,11 +180,13 @@ def _remote_copy_seconds(folder: Path, urls: Callable[[str], str], photos: list[
         article_id = _photo_article(local, photos)
         runs = []
         for run in range(COLD_RUNS):
+            newsroom = urls(f"newsroom{run}")
+            open_store(newsroom).close()  # the newsroom's store exists (migrated) already
             started = time.perf_counter()
             publish_article(
                 local,
                 article_id=article_id,
-                target=f"store:{urls(f'newsroom{run}')}",
+                target=f"store:{newsroom}",
                 author="Bench",
                 cache=ImageCache(folder / "remote-cache"),
             )

@@ -110,7 +110,7 @@ class FolderTarget(PublishTarget):
         now: datetime | None = None,
     ) -> PublishOutcome:
         reporter = StepReporter(progress, cancelled)
-        open_site(self.folder)
+        self.folder.check()  # refuse a folder that is not ours before anything else
         prepared = prepare(
             source,
             article_id=article_id,
@@ -118,6 +118,7 @@ class FolderTarget(PublishTarget):
             reporter=reporter,
             expected_version=expected_version,
         )
+        open_site(self.folder)
         images = make_renditions(source, prepared.content, cache=self.cache, reporter=reporter)
         when = now or utc_now()
         folder = self.folder
@@ -153,6 +154,7 @@ class FolderTarget(PublishTarget):
             checksum=live.content.checksum,
             changed=live.changed or build.written > 0,
             revision_id=live.revision_id,
+            version=live.version,
             warnings=prepared.warnings,
             images=images,
         )
@@ -174,7 +176,7 @@ class FolderTarget(PublishTarget):
             build: SiteBuild | None = None
             try:
                 reporter.step(PublishStep.WRITING)
-                changed, _content = take_down(
+                changed, version = take_down(
                     session,
                     article_id=article_id,
                     now=now or utc_now(),
@@ -193,7 +195,7 @@ class FolderTarget(PublishTarget):
                 raise
             _finish(build)
         reporter.report(PublishStep.DONE, 1, 1)
-        return UnpublishOutcome(self.name, ArticleId(article_id), changed)
+        return UnpublishOutcome(self.name, ArticleId(article_id), changed, version)
 
     def status(self, source: Store, *, article_id: int) -> TargetStatus:
         with source.session_factory() as session:

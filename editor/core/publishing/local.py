@@ -80,6 +80,7 @@ class LiveWrite:
     revision_id: int | None
     url: str
     site: SiteSettings
+    version: int
 
 
 def store_url_path(content: ArticleContent, site: SiteSettings) -> str:
@@ -148,7 +149,7 @@ def make_live(
         page_changed = stored_page(session, uuid=content.uuid) != page
         if page_changed:
             store_page(session, uuid=content.uuid, page=page)
-        return LiveWrite(content, page_changed, latest.revision_id, url, site)
+        return LiveWrite(content, page_changed, latest.revision_id, url, site, article.version)
     store_page(session, uuid=content.uuid, page=page)
     article.status = ArticleStatus.PUBLISHED
     article.published_at = published_at
@@ -169,7 +170,7 @@ def make_live(
             at=now,
         )
     session.flush()
-    return LiveWrite(content, True, revision.id, url, site)
+    return LiveWrite(content, True, revision.id, url, site, article.version)
 
 
 def _content_changed_meanwhile(session: Session, prepared: Prepared) -> ArticleContent:
@@ -199,12 +200,11 @@ def _content_changed_meanwhile(session: Session, prepared: Prepared) -> ArticleC
 
 def take_down(
     session: Session, *, article_id: int, now: datetime, also_record: tuple[str, ...] = ()
-) -> tuple[bool, ArticleContent]:
+) -> tuple[bool, int]:
     """The unpublish transaction's writes: status back to draft, the stored page removed,
-    unpublish records. Returns whether it was live, and the article."""
+    unpublish records. Returns whether it was live, and the article's version after."""
     article = lock_article(session, article_id)
     was_live = article.status is ArticleStatus.PUBLISHED
-    content = load_content(session, article_id=article_id, with_comments=False)
     if was_live:
         article.status = ArticleStatus.DRAFT
     remove_page(session, uuid=article.uuid)
@@ -214,7 +214,7 @@ def take_down(
             add_unpublish_record(session, article_id=article_id, target=name, at=now)
             was_live = True
     session.flush()
-    return was_live, content
+    return was_live, article.version
 
 
 class ThisStoreTarget(PublishTarget):
@@ -269,6 +269,7 @@ class ThisStoreTarget(PublishTarget):
             checksum=live.content.checksum,
             changed=live.changed,
             revision_id=live.revision_id,
+            version=live.version,
             warnings=prepared.warnings,
             images=images,
         )
@@ -286,10 +287,10 @@ class ThisStoreTarget(PublishTarget):
         reporter = StepReporter(progress, cancelled)
         with source.session_factory() as session, session.begin():
             reporter.step(PublishStep.WRITING)
-            changed, _content = take_down(session, article_id=article_id, now=now or utc_now())
+            changed, version = take_down(session, article_id=article_id, now=now or utc_now())
             reporter.step(PublishStep.COMMITTING)
         reporter.report(PublishStep.DONE, 1, 1)
-        return UnpublishOutcome(self.name, ArticleId(article_id), changed)
+        return UnpublishOutcome(self.name, ArticleId(article_id), changed, version)
 
     def status(self, source: Store, *, article_id: int) -> TargetStatus:
         with source.session_factory() as session:

@@ -43,6 +43,7 @@ from editor.core.publishing.errors import (
     PublishConflict,
     PublishError,
     PublishFailed,
+    PublishRefused,
     SlugTaken,
 )
 from editor.core.publishing.pipeline import Prepared, article_label, prepare
@@ -186,7 +187,7 @@ class StoreTarget(PublishTarget):
             remote.close()
         changed, url, published_at = published
         with source.session_factory() as session, session.begin():
-            revision_id = self._record_here(
+            revision_id, version = self._record_here(
                 session,
                 content=content,
                 author=author,
@@ -203,6 +204,7 @@ class StoreTarget(PublishTarget):
             checksum=content.checksum,
             changed=changed,
             revision_id=revision_id,
+            version=version,
             warnings=prepared.warnings,
             images=len(content.all_images),
         )
@@ -323,17 +325,23 @@ class StoreTarget(PublishTarget):
         url: str,
         when: datetime,
         record: bool,
-    ) -> int | None:
+    ) -> tuple[int | None, int]:
+        """The publish recorded in this store: (revision id, the article's version after)."""
         start_writing(session)
-        article = session.get(Article, content.id)
-        if article is not None and article.status is ArticleStatus.SCHEDULED:
+        article = session.get(Article, content.id, populate_existing=True)
+        if article is None:
+            raise PublishRefused(
+                f"{article_label(content)} was deleted here while it was being published; "
+                f"it is live at {self.description}."
+            )
+        if article.status is ArticleStatus.SCHEDULED:
             # Published where it was scheduled to go: no longer waiting here.
             article.status = ArticleStatus.DRAFT
             article.scheduled_at = None
             session.flush()
         if not record:
             latest = latest_publish(session, article_id=content.id, target=self.name)
-            return None if latest is None else latest.revision_id
+            return (None if latest is None else latest.revision_id), article.version
         revision = record_revision(
             session, article_id=content.id, reason=RevisionReason.PUBLISH, author=author
         )
@@ -346,7 +354,7 @@ class StoreTarget(PublishTarget):
             revision_id=revision.id,
             at=when,
         )
-        return revision.id
+        return revision.id, article.version
 
     def unpublish(
         self,
@@ -388,8 +396,9 @@ class StoreTarget(PublishTarget):
             latest = latest_record(session, article_id=article_id, target=self.name)
             if latest is not None and latest.is_live:
                 add_unpublish_record(session, article_id=article_id, target=self.name, at=when)
+            version = session.scalar(select(Article.version).where(Article.id == article_id))
         reporter.report(PublishStep.DONE, 1, 1)
-        return UnpublishOutcome(self.name, ArticleId(article_id), changed)
+        return UnpublishOutcome(self.name, ArticleId(article_id), changed, int(version or 0))
 
     def status(self, source: Store, *, article_id: int) -> TargetStatus:
         with source.session_factory() as session:

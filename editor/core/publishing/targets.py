@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,7 +60,11 @@ class PublicationState(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PublishOutcome:
-    """What a publish did. ``changed`` is False when the target already held exactly this."""
+    """What a publish did. ``changed`` is False when the target already held exactly this.
+
+    ``version`` is the article's version in this store afterwards: publishing sets its
+    status, so an open editor continues from this version (its next save would
+    otherwise be a conflict)."""
 
     target: str
     article_id: ArticleId
@@ -69,9 +73,9 @@ class PublishOutcome:
     checksum: str
     changed: bool
     revision_id: int | None
+    version: int
     warnings: tuple[PreflightIssue, ...] = ()
     images: int = 0
-    steps: tuple[str, ...] = field(default=())
 
     @property
     def summary(self) -> str:
@@ -81,9 +85,12 @@ class PublishOutcome:
 
 @dataclass(frozen=True, slots=True)
 class UnpublishOutcome:
+    """``version``: the article's version in this store afterwards (see ``PublishOutcome``)."""
+
     target: str
     article_id: ArticleId
     changed: bool
+    version: int
 
     @property
     def summary(self) -> str:

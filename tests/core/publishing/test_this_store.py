@@ -69,6 +69,7 @@ def test_publishing_makes_the_article_live_in_one_go(store: Store, image_cache: 
         stored = session.get(Article, article.id)
         assert stored is not None and stored.status is ArticleStatus.PUBLISHED
         assert stored.published_at == outcome.published_at
+        assert stored.version == outcome.version  # the open editor continues from here
         record = session.scalars(select(PublishRecord)).one()
         assert (record.target, record.checksum, record.url) == (
             "this-store",
@@ -202,7 +203,9 @@ def test_unpublish_takes_it_down_and_keeps_the_history(
     )
     assert outcome.changed
     with store.session_factory() as session:
-        assert session.get(Article, article.id).status is ArticleStatus.DRAFT  # type: ignore[union-attr]
+        row = session.get(Article, article.id)
+        assert row is not None and row.status is ArticleStatus.DRAFT
+        assert row.version == outcome.version
         assert stored_page(session, uuid=article.uuid) is None
         checksums = list(session.scalars(select(PublishRecord.checksum).order_by(PublishRecord.id)))
     assert len(checksums) == 2 and checksums[1] == ""  # the unpublish is logged
