@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from editor.core.models import Article, ArticleId, Asset, Comment, CommentStatus, CommentType
+from editor.core.rendering.checks import AssetInfo, AssetLookup
 from editor.core.rendering.page import ArticlePage, HeroImage, PageComment
 
 # How many hex digits of an asset's SHA-256 its ``asset:`` references use.
@@ -68,10 +69,19 @@ def approved_comments(session: Session, *, article_id: ArticleId) -> list[PageCo
     ]
 
 
-def asset_facts(session: Session) -> dict[str, tuple[int, int, str]]:
-    """Every asset's (width, height, alt text) by its ``asset:`` reference, for the checks."""
+def asset_lookup(session: Session) -> AssetLookup:
+    """The layout checks' view of the store's images: their facts by ``asset:`` reference.
+    Reads every asset's size and alt text once (not the image data); answers from memory."""
     rows = session.execute(select(Asset.sha256, Asset.width, Asset.height, Asset.alt_text))
-    return {
-        sha256[:ASSET_REFERENCE_LENGTH]: (width, height, alt_text)
+    by_prefix = {
+        sha256[:ASSET_REFERENCE_LENGTH]: (sha256, AssetInfo(width, height, alt_text))
         for sha256, width, height, alt_text in rows
     }
+
+    def lookup(reference: str) -> AssetInfo | None:
+        found = by_prefix.get(reference[:ASSET_REFERENCE_LENGTH].lower())
+        if found is None or not found[0].startswith(reference.lower()):
+            return None
+        return found[1]
+
+    return lookup

@@ -18,8 +18,9 @@ Python-Markdown carries state across a blank line:
 
 When in doubt chunks are joined: a block bigger than needed only costs a
 little preview speed, a block cut in the wrong place would render wrongly.
-The split is a pure function of the text, cheap enough to run in full on every
-keystroke (about 2 ms for 100,000 words), so it cannot drift from the text.
+The split is a pure function of the text, so it cannot drift from it: about
+1–3 ms for 10,000 words and 10–25 ms for 100,000; on a keystroke ``resplit``
+re-splits only around the edit and gives the same blocks.
 Lines are 0-based, as ``QTextDocument`` block numbers are.
 """
 
@@ -27,12 +28,12 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
-from markdown.htmlparser import HTMLExtractor
-from markdown.util import BLOCK_LEVEL_ELEMENTS, HtmlStash
+
+from editor.core.rendering.raw_html import HTML_HINT, SplitMemo
 
 TAB_LENGTH = 4
 
@@ -40,7 +41,6 @@ TAB_LENGTH = 4
 _CHUNK = re.compile(r"^(?:[ \t]*[^ \t\n].*(?:\n|\Z))+", re.MULTILINE)
 _FENCE = FencedBlockPreprocessor.FENCED_BLOCK_RE
 _FENCE_HINT = re.compile(r"^(?:~~~|```)", re.MULTILINE)
-HTML_HINT = re.compile(r"<[A-Za-z!?/]")
 _WHITESPACE_LINE = re.compile(r"(?<=\n) +\n")
 
 _LIST_LINE = re.compile(r"^[ ]{0,3}(?:[*+-]|\d+\.)[ ]+", re.MULTILINE)
@@ -109,26 +109,6 @@ _CONTINUATION_LEADS = frozenset(" \t-*+>:0123456789[")
 _DEFINITION_START = re.compile(r"[ ]{0,3}\[[^\]]*\]:|\*\[[^\]]*\][ ]?:")
 
 
-class SplitMemo:
-    """Remembers what the raw-HTML pass made of each run of chunks, so splitting again on
-    every keystroke does not feed the same HTML to the extractor again. Entries unused by
-    the last split are dropped."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, _HtmlState] = {}
-        self._used: dict[str, _HtmlState] = {}
-
-    def html_state(self, text: str) -> _HtmlState:
-        known = self._known.get(text)
-        if known is None:
-            known = _html_state(text)
-        self._used[text] = known
-        return known
-
-    def finish(self) -> None:
-        self._known, self._used = self._used, {}
-
-
 def normalise_source(source: str) -> str:
     """Line endings as Python-Markdown sees them; every other function here expects this."""
     if "\r" in source:
@@ -139,12 +119,13 @@ def normalise_source(source: str) -> str:
 def split_blocks(source: str, memo: SplitMemo | None = None) -> list[SourceBlock]:
     """The blocks of ``source`` (already passed through ``normalise_source``), in order."""
     memo = memo if memo is not None else SplitMemo()
-    blocks = _split(source, memo)
+    blocks = split_without_forgetting(source, memo)
     memo.finish()
     return blocks
 
 
-def _split(source: str, memo: SplitMemo) -> list[SourceBlock]:
+def split_without_forgetting(source: str, memo: SplitMemo) -> list[SourceBlock]:
+    """``split_blocks`` that keeps every memo entry (for splitting part of the text)."""
     chunks = [(match.start(), match.end()) for match in _CHUNK.finditer(source)]
     if not chunks:
         return []
@@ -156,172 +137,6 @@ def _split(source: str, memo: SplitMemo) -> list[SourceBlock]:
     else:
         groups = [(index, index) for index in range(len(chunks))]
     return _merge_groups(source, chunks, chunk_lines, groups)
-
-
-class Resplit(NamedTuple):
-    """The new blocks, and the window that changed: ``old_count`` old blocks from index
-    ``first`` became ``new_count`` new ones; blocks outside it have the same text."""
-
-    blocks: list[SourceBlock]
-    first: int
-    old_count: int
-    new_count: int
-
-
-def resplit_blocks(
-    old_source: str,
-    old_blocks: list[SourceBlock],
-    new_source: str,
-    memo: SplitMemo | None = None,
-) -> Resplit | None:
-    """The blocks of ``new_source``, re-splitting only around the edit that turned
-    ``old_source`` (split into ``old_blocks``) into it; ``None`` when the edit touches a
-    line that could open or close a fence, whose reach has no bound, or leaves an HTML
-    element open past the re-split window: those need a full ``split_blocks``.
-
-    The re-split starts one block before the edited one (the edit may join them) and
-    runs until it meets an unchanged old block again; past that point nothing in the
-    split depends on the edit, because a boundary depends only on the block before it
-    and the text after it.
-    """
-    prefix = _common_prefix_length(old_source, new_source)
-    if prefix == len(old_source) == len(new_source):
-        return Resplit(list(old_blocks), 0, 0, 0)
-    suffix = _common_suffix_length(
-        old_source, new_source, len(old_source) - prefix, len(new_source) - prefix
-    )
-    old_changed_end = len(old_source) - suffix
-    new_changed_end = len(new_source) - suffix
-    line_start = old_source.rfind("\n", 0, prefix) + 1
-    if _touches_unbounded(old_source, line_start, old_changed_end) or _touches_unbounded(
-        new_source, line_start, new_changed_end
-    ):
-        return None
-    if not old_blocks:
-        return None
-    # First block to re-split: one before the block holding the start of the edited line.
-    first = max(0, _last_block_starting_at_or_before(old_blocks, line_start) - 1)
-    # Last old block to re-split: the one after the block holding the end of the edit.
-    last = min(len(old_blocks) - 1, _first_block_ending_after(old_blocks, old_changed_end) + 1)
-    shift = len(new_source) - len(old_source)
-    line_shift = new_source.count("\n", prefix, new_changed_end) - old_source.count(
-        "\n", prefix, old_changed_end
-    )
-    window_start = old_blocks[first].start if first > 0 else 0
-    base_line = old_blocks[first].start_line if first > 0 else 0
-    seam = old_blocks[last]
-    at_end = last == len(old_blocks) - 1
-    window_end = len(new_source) if at_end else seam.end + shift
-    middle = [
-        SourceBlock(
-            block.text,
-            block.start + window_start,
-            block.start_line + base_line,
-            block.end_line + base_line,
-        )
-        for block in _split(new_source[window_start:window_end], memo or SplitMemo())
-    ]
-    # Unless the window runs to the end, it must end on the block the old split had there.
-    if not at_end and (
-        not middle or middle[-1].text != seam.text or middle[-1].start != seam.start + shift
-    ):
-        return None
-    tail = [
-        SourceBlock(
-            block.text,
-            block.start + shift,
-            block.start_line + line_shift,
-            block.end_line + line_shift,
-        )
-        for block in old_blocks[last + 1 :]
-    ]
-    return Resplit(old_blocks[:first] + middle + tail, first, last + 1 - first, len(middle))
-
-
-_PREFIX_STEP = 4096
-
-
-def _common_prefix_length(first: str, second: str) -> int:
-    limit = min(len(first), len(second))
-    low = 0
-    # Whole steps compare in C; the last step is narrowed down by halving.
-    while (
-        low + _PREFIX_STEP <= limit
-        and first[low : low + _PREFIX_STEP] == second[low : low + _PREFIX_STEP]
-    ):
-        low += _PREFIX_STEP
-    high = min(limit, low + _PREFIX_STEP)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if first[low:middle] == second[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix_length(first: str, second: str, first_limit: int, second_limit: int) -> int:
-    """Length of the common ending, no longer than what is left after the common prefix."""
-    limit = min(first_limit, second_limit)
-    length = 0
-    first_end, second_end = len(first), len(second)
-    while (
-        length + _PREFIX_STEP <= limit
-        and first[first_end - length - _PREFIX_STEP : first_end - length]
-        == second[second_end - length - _PREFIX_STEP : second_end - length]
-    ):
-        length += _PREFIX_STEP
-    high = min(limit, length + _PREFIX_STEP)
-    while length < high:
-        middle = (length + high + 1) // 2
-        if (
-            first[first_end - middle : first_end - length]
-            == second[second_end - middle : second_end - length]
-        ):
-            length = middle
-        else:
-            high = middle - 1
-    return length
-
-
-# Raw HTML needs no check: an HTML run before the window is either at rest before it or
-# (unclosed) runs to the end of the text, into the window; and one that the edit leaves
-# open runs past the window's end, which the seam check catches.
-_UNBOUNDED_LINE = re.compile(r"^(?:~~~|```)|[\x02\x03]", re.MULTILINE)
-
-
-def _touches_unbounded(source: str, start: int, end: int) -> bool:
-    """Whether the lines from ``start`` through the line holding ``end`` hold a fence
-    marker: a fence opened before the window may be closed by one in it (characters
-    Python-Markdown deletes count too: they can join a marker)."""
-    line_end = source.find("\n", end)
-    return (
-        _UNBOUNDED_LINE.search(source, start, len(source) if line_end == -1 else line_end)
-        is not None
-    )
-
-
-def _last_block_starting_at_or_before(blocks: list[SourceBlock], position: int) -> int:
-    low, high = 0, len(blocks)
-    while low < high:
-        middle = (low + high) // 2
-        if blocks[middle].start <= position:
-            low = middle + 1
-        else:
-            high = middle
-    return max(0, low - 1)
-
-
-def _first_block_ending_after(blocks: list[SourceBlock], position: int) -> int:
-    """The first block whose end (its final newline included) is at or after ``position``."""
-    low, high = 0, len(blocks)
-    while low < high:
-        middle = (low + high) // 2
-        if blocks[middle].end < position:
-            low = middle + 1
-        else:
-            high = middle
-    return min(low, len(blocks) - 1)
 
 
 def _chunk_lines(source: str, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -370,78 +185,6 @@ def _fence_line_ranges(source: str) -> list[tuple[int, int]]:
         counted_to = match.end()
         ranges.append((first, line))
         index = match.end()
-
-
-class StashOnly:
-    """The part of ``Markdown`` that ``HTMLExtractor`` uses."""
-
-    def __init__(self) -> None:
-        self.htmlStash = HtmlStash()
-        self.block_level_elements = BLOCK_LEVEL_ELEMENTS
-
-    def is_block_level(self, tag: Any) -> bool:
-        return isinstance(tag, str) and tag.lower().rstrip("/") in self.block_level_elements
-
-
-# Python-Markdown reads raw HTML with html.parser, whose start-tag pattern is quadratic
-# (or worse) on a tag that never ends: 10,000 characters of "<a " take a second, 80,000
-# take a minute. No real tag runs this long, nor does a block hold this much markup.
-MAX_TAG_LENGTH = 20_000
-MAX_MARKUP_CHARACTERS = 50_000
-_TAG_START = re.compile(r"<[A-Za-z!?/]")
-
-
-def html_too_complex(text: str) -> bool:
-    """Whether ``text`` holds markup Python-Markdown's HTML pass cannot read in bounded time:
-    a tag with no ``>`` within ``MAX_TAG_LENGTH`` characters, or more than
-    ``MAX_MARKUP_CHARACTERS`` of ``<`` and ``&``."""
-    if "<" not in text and "&" not in text:
-        return False
-    if text.count("<") + text.count("&") > MAX_MARKUP_CHARACTERS:
-        return True
-    length = len(text)
-    for tag in _TAG_START.finditer(text):
-        start = tag.start()
-        if start + MAX_TAG_LENGTH < length and text.find(">", start, start + MAX_TAG_LENGTH) == -1:
-            return True
-    return False
-
-
-class _HtmlState(NamedTuple):
-    at_rest: bool
-    # Where the open construct could end (searched for after the text), if known.
-    closing: re.Pattern[str] | None
-
-
-_COMMENT_CLOSE = re.compile(r"--!?>")
-_CDATA_CLOSE = re.compile(re.escape("]]>"))
-_TAG_END = re.compile(">")
-
-
-def _html_state(text: str) -> _HtmlState:
-    """Whether Python-Markdown's raw-HTML pass, having read ``text``, carries nothing into
-    what follows (no open raw block, comment, declaration or half-read tag), and if it
-    does, what would close it. Markup too complex to read ends the run where it is: such a
-    block is shown as plain text, never given to Python-Markdown."""
-    if html_too_complex(text):
-        return _HtmlState(True, None)
-    extractor: Any = HTMLExtractor(StashOnly())
-    extractor.feed(text)
-    if extractor.inraw and extractor.stack:
-        return _HtmlState(False, re.compile("</" + re.escape(extractor.stack[0]), re.IGNORECASE))
-    if extractor.cdata_elem is not None:
-        return _HtmlState(False, re.compile("</" + re.escape(extractor.cdata_elem), re.IGNORECASE))
-    if extractor.inraw or extractor.intail or extractor._cache or extractor.rawdata:
-        return _HtmlState(False, None)
-    # Python-Markdown reads an unclosed comment or declaration as text only because its
-    # end is not in the text it was given; with more text after it, it could close later.
-    if text.rfind("<!--") > text.rfind("-->"):
-        return _HtmlState(False, _COMMENT_CLOSE)
-    if text.rfind("<![CDATA[") > text.rfind("]]>"):
-        return _HtmlState(False, _CDATA_CLOSE)
-    if max(text.rfind("<!"), text.rfind("<?")) > text.rfind(">"):
-        return _HtmlState(False, _TAG_END)
-    return _HtmlState(True, None)
 
 
 def _group_chunks(

@@ -20,25 +20,19 @@ their ids across edits and a fresh render of the same text gives the same ids.
 
 from __future__ import annotations
 
-import bisect
-import enum
 import hashlib
 import html
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from markdown.extensions.toc import unique
 
 from editor.core.rendering.blocks import (
     BlockKind,
-    Resplit,
     SourceBlock,
-    SplitMemo,
     block_kind,
     normalise_source,
-    resplit_blocks,
     split_blocks,
 )
 from editor.core.rendering.converter import (
@@ -51,161 +45,42 @@ from editor.core.rendering.converter import (
 )
 from editor.core.rendering.definitions import (
     NO_DEFINITIONS,
-    BlockDefinitions,
     DocumentContext,
     document_context,
     scan_definitions,
 )
 from editor.core.rendering.media import MediaUrl, resolve_media
+from editor.core.rendering.raw_html import SplitMemo
+from editor.core.rendering.rendered import (
+    OutlineEntry,
+    PlacedBlock,
+    RenderedBlock,
+    RenderedBody,
+    RenderWarning,
+    TextInfo,
+)
+from editor.core.rendering.resplit import Resplit, resplit_blocks
+from editor.core.rendering.updates import BlockChange, ChangeKind, apply_changes, block_changes
+
+__all__ = [
+    "FOOTNOTES_BLOCK_ID",
+    "GROUP_CLASS",
+    "BlockChange",
+    "BodyRenderer",
+    "BodyUpdate",
+    "ChangeKind",
+    "OutlineEntry",
+    "RenderWarning",
+    "RenderedBlock",
+    "RenderedBody",
+    "apply_changes",
+    "render_body",
+]
 
 FOOTNOTES_BLOCK_ID = "footnotes"
 # The wrapper of a block that renders to several elements (or to text).
 GROUP_CLASS = "md-group"
 _ID_DIGEST_BYTES = 5
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedBlock:
-    id: str
-    kind: BlockKind
-    # 0-based, as QTextDocument block numbers are; the footnote section has the lines of
-    # the last footnote definition.
-    start_line: int
-    end_line: int
-    html: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutlineEntry:
-    level: int
-    text: str
-    anchor: str
-    block_id: str
-    line: int
-
-
-@dataclass(frozen=True, slots=True)
-class RenderWarning:
-    message: str
-    line: int
-    block_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class _TextInfo:
-    """What depends on a block's text alone, computed once per distinct text."""
-
-    kind: BlockKind
-    digest: str
-    definitions: BlockDefinitions
-
-
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """A block as placed in the document: its render plus the document-wide ids.
-    Independent of line numbers, so blocks after an edit are reused as they are."""
-
-    info: _TextInfo
-    converted: ConvertedBlock
-    block_id: str
-    heading_ids: tuple[str, ...]
-    footnote_reference_ids: tuple[str, ...]
-    html: str
-
-
-class RenderedBody:
-    """A rendered body: its blocks in order and what the UI and the checks read from them.
-
-    ``html`` is what goes inside ``<article id="article-body">``, byte for byte the
-    same in the preview and in publishing except for media URLs."""
-
-    def __init__(
-        self, sources: Sequence[SourceBlock], placed: Sequence[_Placed], section: _Placed | None
-    ) -> None:
-        self._sources = sources
-        self._placed = placed
-        self._section = section
-
-    @cached_property
-    def blocks(self) -> tuple[RenderedBlock, ...]:
-        return tuple(
-            RenderedBlock(block.block_id, block.info.kind, line_from, line_to, block.html)
-            for block, (line_from, line_to) in zip(self.placed, self._lines, strict=True)
-        )
-
-    @cached_property
-    def html(self) -> str:
-        return "\n".join(block.html for block in self.placed)
-
-    @cached_property
-    def placed(self) -> tuple[_Placed, ...]:
-        """Every block with its render facts, for ``checks``; the footnote section last."""
-        if self._section is None:
-            return tuple(self._placed)
-        return (*self._placed, self._section)
-
-    @cached_property
-    def _lines(self) -> list[tuple[int, int]]:
-        lines = [(source.start_line, source.end_line) for source in self._sources]
-        if self._section is not None:
-            # The footnote section stands where the last footnote is defined.
-            defining = [
-                line
-                for line, block in zip(lines, self._placed, strict=True)
-                if block.info.definitions.footnotes
-            ]
-            lines.append(defining[-1] if defining else lines[-1] if lines else (0, 0))
-        return lines
-
-    def line_range(self, index: int) -> tuple[int, int]:
-        """First and last source line of the ``index``-th block of ``placed``."""
-        return self._lines[index]
-
-    @cached_property
-    def outline(self) -> tuple[OutlineEntry, ...]:
-        entries = []
-        for block, (line, _last) in zip(self.placed, self._lines, strict=True):
-            for heading, anchor in zip(block.converted.headings, block.heading_ids, strict=True):
-                entries.append(
-                    OutlineEntry(heading.level, heading.text, anchor, block.block_id, line)
-                )
-        return tuple(entries)
-
-    @cached_property
-    def warnings(self) -> tuple[RenderWarning, ...]:
-        return tuple(
-            RenderWarning(notice, line, block.block_id)
-            for block, (line, _last) in zip(self.placed, self._lines, strict=True)
-            for notice in block.converted.notices
-        )
-
-    def block_at_line(self, line: int) -> RenderedBlock | None:
-        """The block that holds source ``line`` (or the nearest one before it)."""
-        if not self._sources:
-            return None
-        starts = [source.start_line for source in self._sources]
-        return self.blocks[max(0, bisect.bisect_right(starts, line) - 1)]
-
-    def block_by_id(self, block_id: str) -> RenderedBlock | None:
-        for block in self.blocks:
-            if block.id == block_id:
-                return block
-        return None
-
-
-class ChangeKind(enum.StrEnum):
-    REMOVED = "removed"
-    REPLACED = "replaced"
-    INSERTED = "inserted"
-
-
-@dataclass(frozen=True, slots=True)
-class BlockChange:
-    kind: ChangeKind
-    block_id: str
-    html: str = ""
-    # For INSERTED: the block it goes after (``None``: first in the body).
-    after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,27 +113,6 @@ class BodyUpdate:
         }
 
 
-def apply_changes(
-    blocks: Iterable[tuple[str, str]], changes: Iterable[BlockChange]
-) -> list[tuple[str, str]]:
-    """``(block id, html)`` pairs after applying ``changes`` as ``BodyUpdate`` describes."""
-    result = list(blocks)
-    for change in changes:
-        if change.kind is ChangeKind.INSERTED:
-            if change.after is None:
-                index = 0
-            else:
-                index = next(i for i, (bid, _html) in enumerate(result) if bid == change.after) + 1
-            result.insert(index, (change.block_id, change.html))
-            continue
-        index = next(i for i, (bid, _html) in enumerate(result) if bid == change.block_id)
-        if change.kind is ChangeKind.REMOVED:
-            del result[index]
-        else:
-            result[index] = (change.block_id, change.html)
-    return result
-
-
 # Past this many changes (and half the blocks) one body swap beats many node swaps.
 _FULL_SWAP_CHANGES = 64
 
@@ -276,10 +130,10 @@ class BodyRenderer:
         self._memo = SplitMemo()
         self._source = ""
         self._blocks: list[SourceBlock] = []
-        self._placed: list[_Placed] = []
-        self._section: _Placed | None = None
+        self._placed: list[PlacedBlock] = []
+        self._section: PlacedBlock | None = None
         self._digest_counts: dict[str, int] = {}
-        self._infos: dict[str, _TextInfo] = {}
+        self._infos: dict[str, TextInfo] = {}
         self._context = DocumentContext()
         self._context_serial = 0
         self._converted: dict[tuple[str, int], ConvertedBlock] = {}
@@ -320,17 +174,17 @@ class BodyRenderer:
         if previous is None:
             return BodyUpdate(body, (), full=True, converted_count=converted)
         if changes is None:
-            changes = _changes(previous_placed, body.placed)
+            changes = block_changes(previous_placed, body.placed)
         if changes is None or (
             len(changes) > _FULL_SWAP_CHANGES and len(changes) > len(body.placed) // 2
         ):
             return BodyUpdate(body, (), full=True, converted_count=converted)
         return BodyUpdate(body, tuple(changes), full=False, converted_count=converted)
 
-    def _info(self, text: str) -> _TextInfo:
+    def _info(self, text: str) -> TextInfo:
         info = self._infos.get(text)
         if info is None:
-            info = _TextInfo(
+            info = TextInfo(
                 kind=block_kind(text),
                 digest=hashlib.blake2b(
                     text.encode("utf-8", "surrogatepass"), digest_size=_ID_DIGEST_BYTES
@@ -458,13 +312,13 @@ class BodyRenderer:
 
     def _placed_block(
         self,
-        previous: _Placed | None,
-        info: _TextInfo,
+        previous: PlacedBlock | None,
+        info: TextInfo,
         converted: ConvertedBlock,
         block_id: str,
         heading_ids: tuple[str, ...],
         footnote_reference_ids: tuple[str, ...],
-    ) -> _Placed:
+    ) -> PlacedBlock:
         if (
             previous is not None
             and previous.converted is converted
@@ -475,7 +329,9 @@ class BodyRenderer:
         final_html = _final_html(
             converted, block_id, heading_ids, footnote_reference_ids, self._media_url
         )
-        return _Placed(info, converted, block_id, heading_ids, footnote_reference_ids, final_html)
+        return PlacedBlock(
+            info, converted, block_id, heading_ids, footnote_reference_ids, final_html
+        )
 
     def _footnote_section(self, converted_blocks: list[ConvertedBlock]) -> ConvertedBlock | None:
         definitions: dict[str, str] = {}
@@ -500,7 +356,7 @@ class BodyRenderer:
         return section
 
 
-def _has_document_effects(info: _TextInfo, converted: ConvertedBlock) -> bool:
+def _has_document_effects(info: TextInfo, converted: ConvertedBlock) -> bool:
     """Whether a block takes part in anything numbered or named across the document."""
     return bool(
         info.definitions
@@ -511,7 +367,7 @@ def _has_document_effects(info: _TextInfo, converted: ConvertedBlock) -> bool:
     )
 
 
-_FOOTNOTE_SECTION_INFO = _TextInfo(BlockKind.FOOTNOTE_DEFINITION, "", NO_DEFINITIONS)
+_FOOTNOTE_SECTION_INFO = TextInfo(BlockKind.FOOTNOTE_DEFINITION, "", NO_DEFINITIONS)
 _STRIPPED_CHARACTERS = str.maketrans("", "", PLACEHOLDER_START + PLACEHOLDER_END)
 
 
@@ -580,31 +436,6 @@ def _final_html(
         return f'<div class="{GROUP_CLASS}"{attribute}>{fragment}</div>'
     at = converted.attribute_at
     return fragment[:at] + attribute + fragment[at:]
-
-
-def _changes(old: Sequence[_Placed], new: Sequence[_Placed]) -> list[BlockChange] | None:
-    """The changes from ``old`` to ``new`` blocks, or ``None`` when blocks kept by both
-    are in a different order (a move: the caller swaps the whole body)."""
-    old_ids = {block.block_id: block for block in old}
-    new_ids = {block.block_id for block in new}
-    kept_old_order = [block.block_id for block in old if block.block_id in new_ids]
-    kept_new_order = [block.block_id for block in new if block.block_id in old_ids]
-    if kept_old_order != kept_new_order:
-        return None
-    changes = [
-        BlockChange(ChangeKind.REMOVED, block.block_id)
-        for block in old
-        if block.block_id not in new_ids
-    ]
-    after: str | None = None
-    for block in new:
-        kept = old_ids.get(block.block_id)
-        if kept is None:
-            changes.append(BlockChange(ChangeKind.INSERTED, block.block_id, block.html, after))
-        elif kept.html is not block.html and kept.html != block.html:
-            changes.append(BlockChange(ChangeKind.REPLACED, block.block_id, block.html))
-        after = block.block_id
-    return changes
 
 
 def render_body(markdown_source: str, *, media_url: MediaUrl) -> RenderedBody:

@@ -37,8 +37,14 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, slugify, strip_tags
 from markdown.treeprocessors import Treeprocessor
 
-from editor.core.rendering.blocks import html_too_complex
 from editor.core.rendering.definitions import EMPTY_CONTEXT, DocumentContext
+from editor.core.rendering.limits import (
+    MAX_NESTING,
+    cap_nesting,
+    structure_too_complex,
+    without_lone_surrogates,
+)
+from editor.core.rendering.raw_html import html_too_complex
 from editor.core.rendering.sanitize import URL_SCHEMES, sanitize_html
 from editor.core.rendering.syntax import FigureProcessor, shape_quotes
 
@@ -51,7 +57,6 @@ HEADING_PLACEHOLDER = PLACEHOLDER_START + "h{}" + PLACEHOLDER_END
 FOOTNOTE_REF_PLACEHOLDER = "fnref" + PLACEHOLDER_START + "f{}" + PLACEHOLDER_END
 PLACEHOLDER = re.compile(PLACEHOLDER_START + "([hf])([0-9]+)" + PLACEHOLDER_END)
 
-MAX_NESTING = 16
 # Characters an inline pattern may scan, summed over a block: about 0.3 s of the worst
 # input (a paragraph of unclosed "["), and 300 times what the heaviest paragraph of the
 # long articles in ../shared/data uses.
@@ -294,7 +299,7 @@ class BlockConverter:
         return charged_handle_match
 
     def convert(self, text: str, context: DocumentContext) -> ConvertedBlock:
-        text = _without_lone_surrogates(text)
+        text = without_lone_surrogates(text)
         if html_too_complex(text):
             return _plain_text_block(
                 text, "This passage holds too much HTML to format, so it is shown as plain text."
@@ -394,18 +399,6 @@ class BlockConverter:
 _FOOTNOTE_SECTION_SOURCE = "NEWSDESKFOOTNOTESECTION"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _without_lone_surrogates(text: str) -> str:
-    """``text`` with unpaired surrogates (which no HTML can carry) replaced by U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
-    return text
-
-
 def _notice_html(message: str) -> str:
     return f'<p class="{NOTICE_CLASS}" role="note">{html.escape(message)}</p>'
 
@@ -419,57 +412,6 @@ def _plain_text_block(text: str, message: str) -> ConvertedBlock:
         f'<pre class="render-plain">{html.escape(shown, quote=False)}</pre></div>'
     )
     return ConvertedBlock(html=body, attribute_at=4, outline=(0,), notices=(message,))
-
-
-# Python-Markdown splits a block at every heading, rule, list item, definition or fence
-# line by copying the rest of the block, so a block of nothing else costs the number of
-# such lines times its length: 250,000 heading lines in one 1 MB block take hours. This
-# bound is about a second; the heaviest real block we have uses a fifth of it.
-MAX_STRUCTURE_WORK = 20_000_000
-_SPLITTING_LINE = re.compile(
-    r"^[ ]{0,3}(?:#|[-*_=]|[+]|\d+\.|\[[^\]\n]*\]:|\*\[|:[ ]|```|~~~)", re.MULTILINE
-)
-
-
-def structure_too_complex(text: str) -> bool:
-    """Whether splitting ``text`` into elements would take Python-Markdown too long."""
-    if len(text) * (text.count("\n") + 1) <= MAX_STRUCTURE_WORK:
-        return False
-    splitting_lines = sum(1 for _line in _SPLITTING_LINE.finditer(text))
-    return splitting_lines * len(text) > MAX_STRUCTURE_WORK
-
-
-_NESTING_HINT = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1},}}", re.MULTILINE)
-_NESTING_TOKEN = re.compile(r"[ ]{0,3}>[ ]?|[ ]{0,3}(?:[*+-]|\d{1,9}[.)])[ ]+|[ ]{4}")
-
-
-def cap_nesting(text: str) -> tuple[str, int]:
-    """``text`` with every line's container markers (``>``, list markers, four-space
-    indents) beyond ``MAX_NESTING`` removed, and the deepest nesting found (0 when
-    nothing was removed)."""
-    if _NESTING_HINT.search(text) is None:
-        return text, 0
-    deepest = 0
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        expanded = line.expandtabs(4) if "\t" in line else line
-        position = 0
-        kept_until = 0
-        depth = 0
-        while True:
-            token = _NESTING_TOKEN.match(expanded, position)
-            if token is None or token.end() == position:
-                break
-            position = token.end()
-            depth += 1
-            if depth <= MAX_NESTING:
-                kept_until = position
-        if depth > MAX_NESTING:
-            deepest = max(deepest, depth)
-            lines[index] = expanded[:kept_until] + expanded[position:]
-    if not deepest:
-        return text, 0
-    return "\n".join(lines), deepest
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")

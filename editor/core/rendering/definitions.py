@@ -26,9 +26,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.htmlparser import HTMLExtractor
 
-from editor.core.rendering.blocks import HTML_HINT as _HTML_HINT
-from editor.core.rendering.blocks import StashOnly as _StashOnly
-from editor.core.rendering.blocks import html_too_complex
+from editor.core.rendering.raw_html import HTML_HINT, StashOnly, html_too_complex
 
 _REFERENCE = ReferenceProcessor.RE
 _FOOTNOTE = FootnoteBlockProcessor.RE
@@ -83,8 +81,8 @@ def _without_code(text: str) -> str:
     """The text Python-Markdown's block parser sees outside code and raw HTML."""
     if "```" in text or "~~~" in text:
         text = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub("", text + "\n")
-    if _HTML_HINT.search(text) and not html_too_complex(text):
-        extractor: Any = HTMLExtractor(_StashOnly())
+    if HTML_HINT.search(text) and not html_too_complex(text):
+        extractor: Any = HTMLExtractor(StashOnly())
         extractor.feed(text)
         extractor.close()
         text = "".join(extractor.cleandoc)

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editor.core.rendering.blocks import BlockKind, block_kind, resplit_blocks, split_blocks
+from editor.core.rendering.blocks import BlockKind, block_kind, split_blocks
 from editor.core.rendering.body import render_body
+from editor.core.rendering.resplit import resplit_blocks
 from tests.core.rendering.markdown_samples import (
     BLOCKS,
     FRAGMENTS,
