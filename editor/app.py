@@ -41,8 +41,14 @@ def run_app(*, store_url: str | None, demo: bool) -> int:
     QTimer.singleShot(0, lambda: window.open_store(url, demo=demo))
     exit_code = app.exec()
     runner.wait_for_done(10_000)
-    if window.store is not None:
-        window.store.close()
+    store = window.store
+    # Destroy the window (and any preview page) while the application still exists: a web
+    # engine page must go before its profile.
+    import shiboken6
+
+    shiboken6.delete(window)
+    if store is not None:
+        store.close()
     return int(exit_code)
 
 

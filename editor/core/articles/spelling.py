@@ -32,6 +32,9 @@ from editor.core.models import StoreSetting
 CUSTOM_WORDS_KEY = "Spelling/custom_words"
 MAX_CUSTOM_WORD_LENGTH = 100
 MAX_EDIT_DISTANCE = 2
+# A "paragraph" longer than this is pasted data, not prose; checking it would also make the
+# path pattern below scan quadratically (a 1 MB line took minutes).
+MAX_CHECKED_BLOCK = 20_000
 
 _IGNORED = re.compile(
     r"``[^\n]*?``|`[^`\n]*`"  # code spans
@@ -230,7 +233,7 @@ class SpellingChecker:
         ``QSyntaxHighlighter.setFormat`` do (they differ from Python's only
         around emoji and other characters beyond U+FFFF).
         """
-        if not text.strip():
+        if not text.strip() or len(text) > MAX_CHECKED_BLOCK:
             return []
         prose = _IGNORED.sub(lambda match: " " * len(match.group()), text)
         found = []

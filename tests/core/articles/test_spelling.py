@@ -189,3 +189,14 @@ def test_ranges_always_point_at_their_word(pieces: list[str]) -> None:
     assert all(
         end <= next_start for end, (next_start, _l, _w) in zip(ends, plain[1:], strict=False)
     )
+
+
+def test_a_megabyte_line_is_not_spell_checked_and_returns_at_once() -> None:
+    import time
+
+    from editor.core.articles.spelling import SpellingChecker
+
+    checker = SpellingChecker()
+    started = time.perf_counter()
+    assert checker.misspelled_ranges("x" * 1_000_000) == []
+    assert time.perf_counter() - started < 1.0
