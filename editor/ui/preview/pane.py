@@ -137,6 +137,7 @@ class PreviewPane(QWidget):
         self._render_timer.setInterval(RENDER_DELAY_MS)
         self._render_timer.timeout.connect(self._start_render)
         self._edited_at = 0.0
+        self._scrolled_to: str | None = None
 
     # --- the web view (made on first use: Chromium starts only when someone previews) ---
 
@@ -333,13 +334,17 @@ class PreviewPane(QWidget):
         )
 
     def scroll_to_line(self, line: int) -> None:
+        """Show the block holding source ``line``; only when the cursor moved to another block,
+        so typing inside a paragraph never makes the page scroll or lay out again."""
         if self.body is None or self.view is None or not self._loaded:
             return
         block = self.body.block_at_line(line)
-        if block is not None:
-            self.run_in_page(
-                f"window.__newsdesk.scrollToBlock({json.dumps(block.id)})", lambda _r: None
-            )
+        if block is None or block.id == self._scrolled_to:
+            return
+        self._scrolled_to = block.id
+        self.run_in_page(
+            f"window.__newsdesk.scrollToBlock({json.dumps(block.id)})", lambda _r: None
+        )
 
     def _url_changed(self, url: QUrl) -> None:
         fragment = url.fragment()
