@@ -146,6 +146,11 @@ class BodyRenderer:
         """The last body rendered, if any."""
         return self._body
 
+    @property
+    def source_blocks(self) -> tuple[SourceBlock, ...]:
+        """The blocks of the last text rendered, with their text and place in it."""
+        return tuple(self._blocks)
+
     def render(self, markdown_source: str) -> RenderedBody:
         """The body for ``markdown_source`` (reusing what the previous render shares with it)."""
         return self.update(markdown_source).body

@@ -1,0 +1,15 @@
+"""``newsdesk bench preview``: the live preview's figures.
+
+The core figures (the renderer alone, no Qt) come from
+``editor.core.rendering.bench``; names start with ``preview.``.
+"""
+
+from __future__ import annotations
+
+from editor.bench import BenchContext, Figure
+
+
+def measure(context: BenchContext) -> list[Figure]:
+    from editor.core.rendering.bench import measure as measure_core
+
+    return [figure for figure in measure_core(Figure) if isinstance(figure, Figure)]
