@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from editor.bench import Figure
 from editor.core.rendering import bench
 
@@ -22,12 +24,15 @@ def test_the_real_long_posts_are_found_without_front_matter(shared_data: Path) -
     assert not posts["Project-Goals-Feb-Update"].startswith("+++")
 
 
-def test_figures_are_named_for_the_preview_group(monkeypatch: object) -> None:
-    monkeypatch.setattr(
-        bench, "long_posts", lambda: [("short", bench.generated_article(words=1_000))]
-    )  # type: ignore[attr-defined]
-    monkeypatch.setattr(bench, "generated_article", lambda: bench._WORDS[0] + " text")  # type: ignore[attr-defined]
-    monkeypatch.setattr(bench, "time_edits", lambda source: ([0.001, 0.002], 0))  # type: ignore[attr-defined]
+def test_figures_are_named_for_the_preview_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    short = bench.generated_article(words=1_000)
+    monkeypatch.setattr(bench, "long_posts", lambda: [("short", short)])
+    monkeypatch.setattr(bench, "generated_article", lambda: short)
+    monkeypatch.setattr(bench, "time_edits", lambda source: ([0.001, 0.002], 0))
     figures = [figure for figure in bench.measure(Figure) if isinstance(figure, Figure)]
     assert figures and all(figure.name.startswith("preview.") for figure in figures)
     assert {figure.unit for figure in figures} == {"ms"}
+    assert [figure.target for figure in figures if figure.name.endswith(".p50")] == [
+        bench.TARGET_10K_P50_MS,
+        bench.TARGET_100K_P50_MS,
+    ]
