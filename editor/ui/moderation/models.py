@@ -219,6 +219,10 @@ class CommentQueueModel(QAbstractTableModel):
     def cached_segments(self) -> int:
         return self._cache.segment_count
 
+    @property
+    def fetches_in_flight(self) -> int:
+        return len(self._in_flight)
+
     def first_rows(self, count: int) -> list[QueueRow]:
         """The cached rows from the top, stopping at the first gap."""
         found = []

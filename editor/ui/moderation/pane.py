@@ -2,27 +2,25 @@
 
 j/k move, a/s/d/u approve, spam, trash or send back to pending, x marks,
 Shift+A/S/D act on the marked comments, z undoes, / searches, ? lists it all.
-An action shows at once (the row leaves its tab, the next comment is
-focused) and then runs in the store lane with the status the moderator saw;
-if someone else moderated the comment first, the store refuses, the
-moderator is told and the queue reloads. Nothing is ever overwritten.
+What the moderator decides shows at once and is then stored with the status
+they saw (``triage.py``); someone else's earlier decision is reported, never
+overwritten. New comments arrive while the queue is open (``live.py``).
+
+The pane's contents are built when the first store opens: they need the store
+layer, which the window must not load before it is shown.
 """
 
 from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -31,44 +29,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.models import CommentStatus
-from editor.core.moderation.queue import QueueQuery, QueueTab
-from editor.core.moderation.service import (
-    ModerationAction,
-    ModerationConflict,
-    ModerationError,
-    ModerationResult,
-)
 from editor.ui.background import Lane
-from editor.ui.moderation.detail import CommentDetailView, ShownComment, prepare_detail
-from editor.ui.moderation.live import NewCommentWatcher
-from editor.ui.moderation.queue_view import QueueView
 
 if TYPE_CHECKING:
     from editor.core.moderation.learning import SharedSpamFilter
+    from editor.core.moderation.queue import QueueTab
     from editor.core.moderation.retention import PurgeCount
+    from editor.core.moderation.service import ModerationAction
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
+    from editor.ui.moderation.detail import CommentDetailView, ShownComment
+    from editor.ui.moderation.filters import FilterBar
+    from editor.ui.moderation.live import NewCommentWatcher
+    from editor.ui.moderation.models import CommentQueueModel
+    from editor.ui.moderation.queue_view import QueueView
+    from editor.ui.moderation.retention import EmptyOldComments
+    from editor.ui.moderation.triage import Triage, UndoEntry
     from editor.ui.settings import Settings
 
-ACTION_KEYS = {
-    ModerationAction.APPROVE: "A",
-    ModerationAction.SPAM: "S",
-    ModerationAction.TRASH: "D",
-    ModerationAction.PENDING: "U",
-}
-ACTION_PAST = {
-    ModerationAction.APPROVE: "Approved",
-    ModerationAction.SPAM: "Marked as spam",
-    ModerationAction.TRASH: "Trashed",
-    ModerationAction.PENDING: "Sent back to pending",
-}
-DATE_FILTERS = (
-    ("Any time", None),
-    ("Last 24 hours", timedelta(hours=24)),
-    ("Last 7 days", timedelta(days=7)),
-    ("Last 30 days", timedelta(days=30)),
-)
+# Action (by ModerationAction value) -> button label and key.
+ACTIONS = (("approve", "Approve", "A"), ("spam", "Spam", "S"), ("trash", "Trash", "D"))
 SHORTCUTS = (
     ("j / k", "Next / previous comment"),
     ("a", "Approve"),
@@ -91,8 +71,6 @@ QLabel#moderationBanner[kind="conflict"] { background: #fdecea; color: #8a1c13;
     border: 1px solid #f2b8b5; }
 QLabel#moderationBanner[kind="news"] { background: #e8f1fb; color: #174a7c;
     border: 1px solid #b9d3ee; }
-QLabel#moderationBanner[kind="info"] { background: #eef5ee; color: #1f5130;
-    border: 1px solid #c4dfc8; }
 QLabel#detailAuthor { font-size: 16px; font-weight: 600; }
 QLabel#detailSection { font-weight: 600; padding-top: 6px; }
 QPlainTextEdit#detailBody { background: #fbfbfa; border: 1px solid #dfe3e6; border-radius: 4px;
@@ -102,17 +80,6 @@ QTableView#queueTable { border: 1px solid #dfe3e6; selection-background-color: #
 QTabBar#queueTabs::tab { padding: 6px 14px; }
 QLabel#shortcutHint { color: #5f6b76; padding: 4px 2px; }
 """
-
-
-@dataclass
-class _UndoEntry:
-    """One action as the undo stack holds it. ``batch`` is filled in by the worker that
-    ran the action; an undo runs later in the same lane, so it always sees the outcome."""
-
-    description: str
-    edit_serial: int | None
-    batch: str | None = None
-    failed: bool = False
 
 
 class ModerationPane(QWidget):
@@ -128,51 +95,58 @@ class ModerationPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("moderationPane")
-        self.setStyleSheet(STYLE_SHEET)
         self._runner = runner
         self._settings = settings
         self.store: Store | None = None
         self.spam_filter: SharedSpamFilter | None = None
-        self.undo_stack: list[_UndoEntry] = []
+        self.shortcuts_box: QMessageBox | None = None
+        self._built = False
         self._waiting_new = 0
         self._detail_loading = False
         self._first_load_pending = False
-        self.retention_box: QMessageBox | None = None
-        self.shortcuts_box: QMessageBox | None = None
-
-        heading = QLabel("Moderation")
-        heading.setObjectName("paneHeading")
-        self.search_field = QLineEdit()
-        self.search_field.setObjectName("moderationSearch")
-        self.search_field.setPlaceholderText("Search comments and authors…  ( / )")
-        self.search_field.setClearButtonEnabled(True)
-        self.article_filter = QComboBox()
-        self.article_filter.addItem("All articles", None)
-        self.article_filter.setMinimumContentsLength(18)
-        self.article_filter.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self.date_filter = QComboBox()
-        for label, _ in DATE_FILTERS:
-            self.date_filter.addItem(label)
-        self.author_field = QLineEdit()
-        self.author_field.setPlaceholderText("Author or email")
-        self.author_field.setClearButtonEnabled(True)
-        self.author_field.setMaximumWidth(200)
-        filters = QHBoxLayout()
-        filters.addWidget(heading)
-        filters.addSpacing(12)
-        filters.addWidget(self.search_field, 2)
-        filters.addWidget(self.article_filter, 1)
-        filters.addWidget(self.author_field, 1)
-        filters.addWidget(self.date_filter)
-
-        self.queue_view = QueueView(runner)
-        self.model = self.queue_view.model
-        self.table = self.queue_view.table
-        self.detail = CommentDetailView()
-
         self.actions_by_name: dict[str, QAction] = {}
+
+        self.heading = QLabel("Moderation")
+        self.heading.setObjectName("paneHeading")
+        self.no_store_label = QLabel("No store is open yet.")
+        self.no_store_label.setObjectName("muted")
+        self.no_store_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._top_row = QHBoxLayout()
+        self._top_row.addWidget(self.heading)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(16, 12, 16, 8)
+        self._layout.addLayout(self._top_row)
+        self._layout.addWidget(self.no_store_label, 1)
+
+    # --- building ----------------------------------------------------------------
+
+    def _build(self) -> None:
+        from editor.ui.moderation.detail import CommentDetailView
+        from editor.ui.moderation.filters import FilterBar
+        from editor.ui.moderation.live import NewCommentWatcher
+        from editor.ui.moderation.queue_view import QueueView
+        from editor.ui.moderation.retention import EmptyOldComments
+        from editor.ui.moderation.triage import Triage
+
+        self._built = True
+        self.setStyleSheet(STYLE_SHEET)
+        runner = self._runner
+        self.filter_bar: FilterBar = FilterBar(runner)
+        self.search_field = self.filter_bar.search_field
+        self.article_filter = self.filter_bar.article_filter
+        self.author_field = self.filter_bar.author_field
+        self.date_filter = self.filter_bar.date_filter
+        self._top_row.addSpacing(12)
+        self._top_row.addWidget(self.filter_bar, 1)
+
+        self.queue_view: QueueView = QueueView(runner)
+        self.model: CommentQueueModel = self.queue_view.model
+        self.table = self.queue_view.table
+        self.detail: CommentDetailView = CommentDetailView()
+        self.triage: Triage = Triage(runner, self.queue_view, lambda: self.actor, self)
+        self.emptying: EmptyOldComments = EmptyOldComments(runner, self)
+        self.watcher: NewCommentWatcher = NewCommentWatcher(runner, self)
+
         action_bar = QHBoxLayout()
         action_bar.setSpacing(4)
         self._build_actions(action_bar)
@@ -195,67 +169,54 @@ class ModerationPane(QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setObjectName("moderationSplitter")
-        splitter.addWidget(self.queue_view)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([420, 300])
-        splitter.setChildrenCollapsible(False)
-        self.splitter = splitter
-
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("moderationSplitter")
+        self.splitter.addWidget(self.queue_view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([420, 300])
+        self.splitter.setChildrenCollapsible(False)
         hint = QLabel(
             "j/k move · a approve · s spam · d trash · u pending · x mark · "
             "Shift+A/S/D marked · z undo · / search · ? all keys"
         )
         hint.setObjectName("shortcutHint")
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
-        layout.addLayout(filters)
-        layout.addLayout(action_bar)
-        layout.addWidget(self.banner)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(hint)
+        self._layout.removeWidget(self.no_store_label)
+        self.no_store_label.hide()
+        self._layout.addLayout(action_bar)
+        self._layout.addWidget(self.banner)
+        self._layout.addWidget(self.splitter, 1)
+        self._layout.addWidget(hint)
 
-        self.watcher = NewCommentWatcher(runner, self)
-        self.watcher.comments_arrived.connect(self.queue_view.take_new_comments)
-        self.watcher.listening_failed.connect(lambda message: self.show_banner(message, "conflict"))
-
+        self.filter_bar.changed.connect(self.apply_filters)
+        self.filter_bar.search_left.connect(
+            lambda: self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        )
         self.queue_view.loaded.connect(self._queue_loaded)
         self.queue_view.tab_changed.connect(self._tab_changed)
         self.queue_view.current_comment_changed.connect(self._current_changed)
         self.queue_view.new_comments_waiting.connect(self._new_comments_waiting)
         self.model.dataChanged.connect(lambda *_: self._update_marked_label())
         self.model.modelReset.connect(self._update_marked_label)
-        self.detail.author_action_requested.connect(self.act_on_author)
-        self.detail.author_filter_requested.connect(self._filter_author)
+        self.detail.author_action_requested.connect(self._act_on_author)
+        self.detail.author_filter_requested.connect(self.filter_bar.show_only_author)
+        self.triage.told.connect(self.show_message)
+        self.triage.refused.connect(self._refused)
+        self.triage.moderated.connect(self.comment_moderated)
+        self.triage.undone.connect(self.undone)
+        self.emptying.purged.connect(self._purged)
+        self.watcher.comments_arrived.connect(self.queue_view.take_new_comments)
+        self.watcher.listening_failed.connect(lambda message: self.show_banner(message, "conflict"))
 
-        self._filter_delay = QTimer(self)
-        self._filter_delay.setSingleShot(True)
-        self._filter_delay.setInterval(200)
-        self._filter_delay.timeout.connect(self.apply_filters)
-        self.search_field.textChanged.connect(self._filter_delay.start)
-        self.author_field.textChanged.connect(self._filter_delay.start)
-        self.article_filter.currentIndexChanged.connect(self.apply_filters)
-        self.date_filter.currentIndexChanged.connect(self.apply_filters)
-        self.search_field.returnPressed.connect(self._leave_search)
-        for field in (self.search_field, self.author_field):
-            leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), field)
-            leave.setContext(Qt.ShortcutContext.WidgetShortcut)
-            leave.activated.connect(self._leave_search)
-
-        # Asks for the detail of the current comment once events settle (j held down
-        # moves many rows; only where it stops is read).
+        # The detail of the current comment is read once events settle: j held down moves
+        # through many rows and only where it stops is read.
         self._detail_delay = QTimer(self)
         self._detail_delay.setSingleShot(True)
         self._detail_delay.setInterval(0)
         self._detail_delay.timeout.connect(self._load_detail)
         self._tab_changed(self.queue_view.tab)
-        self.detail.show_nothing("No store is open yet.")
-
-    # --- actions and keys ------------------------------------------------------
 
     def _add_action(
         self, name: str, text: str, keys: list[str], slot: Callable[[], object]
@@ -270,42 +231,42 @@ class ModerationPane(QWidget):
         self.actions_by_name[name] = action
         return action
 
+    def _tool_button(self, action: QAction, bar: QHBoxLayout) -> None:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bar.addWidget(button)
+
     def _build_actions(self, bar: QHBoxLayout) -> None:
-        for action, key in ACTION_KEYS.items():
-            label = {
-                ModerationAction.APPROVE: "Approve",
-                ModerationAction.SPAM: "Spam",
-                ModerationAction.TRASH: "Trash",
-                ModerationAction.PENDING: "Pending",
-            }[action]
+        from editor.core.moderation.queue import QueueTab
+        from editor.core.moderation.service import ModerationAction
+
+        triage = self.triage
+        for value, label, key in (*ACTIONS, ("pending", "Pending", "U")):
+            action = ModerationAction(value)
             qt_action = self._add_action(
-                action.value, label, [key], lambda action=action: self.act_on_current(action)
+                value, label, [key], lambda action=action: triage.act_on_current(action)
             )
             qt_action.setToolTip(f"{label} the current comment ({key.lower()})")
-            button = QToolButton()
-            button.setDefaultAction(qt_action)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            bar.addWidget(button)
-            if action is not ModerationAction.PENDING:
-                self._add_action(
-                    f"{action.value} marked",
-                    f"{label} Marked",
-                    [f"Shift+{key}"],
-                    lambda action=action: self.act_on_marked(action),
-                )
-        undo = self._add_action("undo", "Undo", ["Z", "Ctrl+Z"], self.undo_last)
+            self._tool_button(qt_action, bar)
+        for value, label, key in ACTIONS:
+            action = ModerationAction(value)
+            self._add_action(
+                f"{value} marked",
+                f"{label} Marked",
+                [f"Shift+{key}"],
+                lambda action=action: triage.act_on_marked(action),
+            )
+        undo = self._add_action("undo", "Undo", ["Z", "Ctrl+Z"], triage.undo_last)
         undo.setToolTip("Undo the last action (z)")
-        undo_button = QToolButton()
-        undo_button.setDefaultAction(undo)
-        undo_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bar.addSpacing(8)
-        bar.addWidget(undo_button)
+        self._tool_button(undo, bar)
         self._add_action("next", "Next", ["J"], lambda: self.queue_view.move(1))
         self._add_action("previous", "Previous", ["K"], lambda: self.queue_view.move(-1))
-        self._add_action("mark", "Mark", ["X"], self.toggle_mark)
-        self._add_action("search", "Search", ["/"], self.focus_search)
-        self._add_action("shortcuts", "Keyboard Shortcuts", ["?", "Shift+?"], self.show_shortcuts)
+        self._add_action("mark", "Mark", ["X"], triage.toggle_mark)
+        self._add_action("search", "Search", ["/"], self.filter_bar.focus_search)
+        shortcuts = self._add_action("shortcuts", "?", ["?", "Shift+?"], self.show_shortcuts)
+        shortcuts.setToolTip("Keyboard shortcuts (?)")
         self._add_action("reload", "Reload", ["R"], self.show_new_comments)
         self._add_action("first", "First", ["Home", "Ctrl+Home"], self.queue_view.jump_to_start)
         self._add_action("last", "Last", ["End", "Ctrl+End"], self.queue_view.jump_to_end)
@@ -313,28 +274,80 @@ class ModerationPane(QWidget):
             self._add_action(
                 f"tab {tab.value}", tab.value, [str(number)], lambda tab=tab: self.set_tab(tab)
             )
-        help_button = QToolButton()
-        help_button.setDefaultAction(self.actions_by_name["shortcuts"])
-        help_button.setText("?")
-        help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        bar.addWidget(help_button)
+        self._tool_button(shortcuts, bar)
+
+    # --- the store ---------------------------------------------------------------
+
+    def set_store(self, store: Store | None) -> None:
+        if store is not None and not self._built:
+            self._build()
+        self.store = store
+        if not self._built:
+            return
+        from editor.core.moderation.learning import SharedSpamFilter
+
+        self.watcher.stop()
+        self.spam_filter = SharedSpamFilter() if store is not None else None
+        self.triage.set_store(store, self.spam_filter)
+        self._waiting_new = 0
+        self.banner.hide()
+        self.message_label.clear()
+        self.detail.show_nothing("Loading…" if store is not None else "No store is open yet.")
+        self._first_load_pending = store is not None
+        self.queue_view.set_store(store)
+        self.filter_bar.load_articles(store)
+
+    def shutdown(self) -> None:
+        """Stop listening for new comments (the window is closing)."""
+        if self._built:
+            self.watcher.stop()
+
+    @property
+    def actor(self) -> str:
+        """Who the store records as moderator: the preference, else the account name."""
+        name = self._settings.preferences.moderator_name.strip()
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return "moderator"
+
+    @property
+    def undo_stack(self) -> list[UndoEntry]:
+        return self.triage.undo_stack if self._built else []
+
+    @property
+    def retention_box(self) -> QMessageBox | None:
+        return self.emptying.box if self._built else None
+
+    def _queue_loaded(self, total: int) -> None:
+        if self._first_load_pending and self.store is not None:
+            self._first_load_pending = False
+            self.watcher.start(self.store, after_id=self.queue_view.latest_id)
+        if total == 0:
+            self.detail.show_nothing(
+                "No comments match." if self.filter_bar.is_filtering() else "Nothing here."
+            )
+        self.queue_loaded.emit(total)
+
+    # --- tabs, filters, focus ---------------------------------------------------------
 
     def set_tab(self, tab: QueueTab) -> None:
         self.queue_view.set_tab(tab)
 
-    def focus_search(self) -> None:
-        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search_field.selectAll()
+    def apply_filters(self) -> None:
+        self.queue_view.set_filters(self.filter_bar.filters())
 
-    def _leave_search(self) -> None:
-        self._filter_delay.stop()
-        self.apply_filters()
-        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    def _tab_changed(self, tab: QueueTab) -> None:
+        days = self._settings.preferences.retention_days
+        self.empty_old_button.setText(f"Empty Spam and Trash Older Than {days} Days…")
+        self.empty_old_button.setVisible(tab.value in ("spam", "trash"))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         focused = self.focusWidget()
-        if focused is None or not self.isAncestorOf(focused):
+        if self._built and (focused is None or not self.isAncestorOf(focused)):
             self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_shortcuts(self) -> None:
@@ -349,121 +362,25 @@ class ModerationPane(QWidget):
         self.shortcuts_box = box
         box.open()
 
-    # --- the store --------------------------------------------------------------------
-
-    def set_store(self, store: Store | None) -> None:
-        from editor.core.moderation.learning import SharedSpamFilter
-
-        self.watcher.stop()
-        self.store = store
-        self.spam_filter = SharedSpamFilter() if store is not None else None
-        self.undo_stack.clear()
-        self._waiting_new = 0
-        self.banner.hide()
-        self.message_label.clear()
-        self.detail.show_nothing("Loading…" if store is not None else "No store is open yet.")
-        self._first_load_pending = store is not None
-        self.queue_view.set_store(store)
-        self._load_articles()
-
-    def shutdown(self) -> None:
-        """Stop listening for new comments (the window is closing)."""
-        self.watcher.stop()
-
-    @property
-    def actor(self) -> str:
-        name = self._settings.preferences.moderator_name.strip()
-        if name:
-            return name
-        try:
-            return getpass.getuser()
-        except (OSError, KeyError):
-            return "moderator"
-
-    def _queue_loaded(self, total: int) -> None:
-        if self._first_load_pending and self.store is not None:
-            self._first_load_pending = False
-            self.watcher.start(self.store, after_id=self.queue_view.latest_id)
-        if total == 0:
-            self.detail.show_nothing(
-                "No comments match." if self._filters_active() else "Nothing here. Well done."
-            )
-        self.queue_loaded.emit(total)
-
-    def _load_articles(self) -> None:
-        store = self.store
-        self.article_filter.blockSignals(True)
-        while self.article_filter.count() > 1:
-            self.article_filter.removeItem(1)
-        self.article_filter.setCurrentIndex(0)
-        self.article_filter.blockSignals(False)
-        if store is None:
-            return
-
-        def work() -> list[tuple[int, str]]:
-            from editor.core.articles.service import list_articles
-
-            with store.session_factory() as session:
-                return [(int(row.id), row.title or row.slug) for row in list_articles(session)]
-
-        def done(articles: list[tuple[int, str]]) -> None:
-            if store is not self.store:
-                return
-            for article_id, title in articles:
-                self.article_filter.addItem(" ".join(title.split())[:80], article_id)
-
-        self._runner.run("list articles for moderation", work, on_success=done, lane=Lane.STORE)
-
-    # --- filters ------------------------------------------------------------------------
-
-    def current_filters(self) -> QueueQuery:
-        delta = DATE_FILTERS[max(0, self.date_filter.currentIndex())][1]
-        return QueueQuery(
-            search=self.search_field.text().strip(),
-            article_id=self.article_filter.currentData(),
-            author=self.author_field.text().strip(),
-            since=None if delta is None else datetime.now(UTC) - delta,
-        )
-
-    def _filters_active(self) -> bool:
-        return self.current_filters() != QueueQuery()
-
-    def apply_filters(self) -> None:
-        self._filter_delay.stop()
-        self.queue_view.set_filters(self.current_filters())
-
-    def _filter_author(self, author: str) -> None:
-        self.author_field.setText(author)
-        self.apply_filters()
-
-    def _tab_changed(self, tab: QueueTab) -> None:
-        days = self._settings.preferences.retention_days
-        self.empty_old_button.setText(f"Empty Spam and Trash Older Than {days} Days…")
-        self.empty_old_button.setVisible(tab in (QueueTab.SPAM, QueueTab.TRASH))
-
-    # --- the detail ---------------------------------------------------------------------
+    # --- the detail --------------------------------------------------------------------
 
     def _current_changed(self, comment_id: int) -> None:
-        if comment_id < 0:
-            if self.model.rowCount() == 0:
-                self.detail.show_nothing(
-                    "No comments match." if self._filters_active() else "Nothing here."
-                )
-            return
-        self._detail_delay.start()
+        if comment_id >= 0:
+            self._detail_delay.start()
+        elif self.model.rowCount() == 0:
+            self.detail.show_nothing(
+                "No comments match." if self.filter_bar.is_filtering() else "Nothing here."
+            )
 
     def _load_detail(self) -> None:
         store = self.store
         current = self.queue_view.current_comment()
-        if store is None or current is None:
-            return
-        if self._detail_loading:
-            return  # the running load re-checks the current comment when it ends
+        if store is None or current is None or self._detail_loading:
+            return  # a running load looks at the current comment again when it ends
         shown = self.detail.shown
-        if (
-            shown is not None
-            and shown.detail.id == current.id
-            and shown.detail.status is current.status
+        if shown is not None and (shown.detail.id, shown.detail.status) == (
+            current.id,
+            current.status,
         ):
             return
         self._detail_loading = True
@@ -471,6 +388,7 @@ class ModerationPane(QWidget):
 
         def work() -> ShownComment | None:
             from editor.core.moderation.queue import detail
+            from editor.ui.moderation.detail import prepare_detail
 
             with store.session_factory() as session:
                 found = detail(comment_id, session=session)
@@ -483,12 +401,11 @@ class ModerationPane(QWidget):
                 return
             if now is not None and int(now.id) != comment_id:
                 self._detail_delay.start()
-                return
-            if shown is None:
+            elif shown is None:
                 self.detail.show_nothing("This comment is gone: someone deleted it.")
-                return
-            self.detail.show_comment(shown)
-            self.detail_shown.emit(comment_id)
+            else:
+                self.detail.show_comment(shown)
+                self.detail_shown.emit(comment_id)
 
         def failed(error: BaseException) -> None:
             self._detail_loading = False
@@ -496,178 +413,15 @@ class ModerationPane(QWidget):
 
         self._runner.run("read comment", work, on_success=done, on_failure=failed, lane=Lane.STORE)
 
-    # --- moderating ---------------------------------------------------------------------
-
-    def act_on_current(self, action: ModerationAction) -> None:
-        current = self.queue_view.current_comment()
-        if current is None:
-            return
-        if current.status is action.target:
-            self.show_message(f"Already {action.target.value}.")
-            self.queue_view.move(1)
-            return
-        self._moderate({int(current.id): current.status}, action)
-
-    def act_on_marked(self, action: ModerationAction) -> None:
-        marked = {
-            comment_id: status
-            for comment_id, status in self.model.marked.items()
-            if status is not action.target
-        }
-        if not marked:
-            self.show_message("Mark comments with x first.")
-            return
-        self._moderate(marked, action)
-
-    def toggle_mark(self) -> None:
-        row = self.queue_view.current_row()
-        if row >= 0 and self.model.toggle_mark(row):
-            self.queue_view.move(1)
+    def _act_on_author(self, action: ModerationAction) -> None:
+        shown = self.detail.shown
+        if shown is not None:
+            author = shown.detail.author_name or shown.detail.author_email
+            self.triage.act_on_author(int(shown.detail.id), author, action, in_tab=True)
 
     def _update_marked_label(self) -> None:
         count = len(self.model.marked)
         self.marked_label.setText(f"{count} marked" if count else "")
-
-    def _moderate(self, seen: dict[int, CommentStatus], action: ModerationAction) -> None:
-        store, spam_filter, actor = self.store, self.spam_filter, self.actor
-        if store is None:
-            return
-        serial = self.queue_view.apply_moves(seen, action.target)
-        count = len(seen)
-        description = f"{ACTION_PAST[action].lower()} {count} comment{'s' if count != 1 else ''}"
-        entry = _UndoEntry(description, serial)
-        self.undo_stack.append(entry)
-        self.show_message(f"{description[0].upper()}{description[1:]} — z to undo.")
-
-        def work() -> ModerationResult:
-            from editor.core.moderation.service import moderate
-
-            try:
-                with store.session_factory.begin() as session:
-                    result = moderate(
-                        list(seen),
-                        action,
-                        session=session,
-                        actor=actor,
-                        spam_filter=spam_filter,
-                        expected_status=seen,
-                    )
-            except BaseException:
-                entry.failed = True
-                raise
-            entry.batch = result.batch
-            return result
-
-        self._runner.run(
-            "moderate comments",
-            work,
-            on_success=self._moderated,
-            on_failure=lambda error: self._refused(entry, error),
-            lane=Lane.STORE,
-        )
-
-    def _moderated(self, result: ModerationResult) -> None:
-        self.comment_moderated.emit(result)
-
-    def _refused(self, entry: _UndoEntry, error: BaseException) -> None:
-        if entry in self.undo_stack:
-            self.undo_stack.remove(entry)
-        if entry.edit_serial is not None:
-            self.queue_view.forget_edit(entry.edit_serial)
-        message = str(error) if isinstance(error, ModerationError) else f"Not saved: {error}"
-        if isinstance(error, ModerationConflict):
-            self.show_banner(message, "conflict")
-        else:
-            self.show_banner(f"Could not {entry.description.split(' ')[0]}: {message}", "conflict")
-        self.action_refused.emit(message)
-        self.queue_view.reload(keep_current=True)
-
-    def act_on_author(self, action: ModerationAction) -> None:
-        """ "All by this author": their comments in this tab (every tab's, in All)."""
-        store, spam_filter, actor = self.store, self.spam_filter, self.actor
-        shown = self.detail.shown
-        if store is None or shown is None:
-            return
-        comment_id = int(shown.detail.id)
-        tab_status = self.queue_view.tab.status
-        statuses = None if tab_status is None else (tab_status,)
-        author = shown.detail.author_name or shown.detail.author_email or "this author"
-        entry = _UndoEntry(f"{ACTION_PAST[action].lower()} comments by {author}", None)
-        self.undo_stack.append(entry)
-
-        def work() -> ModerationResult:
-            from editor.core.moderation.service import moderate_author
-
-            try:
-                with store.session_factory.begin() as session:
-                    result = moderate_author(
-                        comment_id,
-                        action,
-                        session=session,
-                        actor=actor,
-                        spam_filter=spam_filter,
-                        statuses=statuses,
-                    )
-            except BaseException:
-                entry.failed = True
-                raise
-            entry.batch = result.batch
-            return result
-
-        def done(result: ModerationResult) -> None:
-            count = len(result.changes)
-            self.show_message(
-                f"{ACTION_PAST[action]} {count} comment{'s' if count != 1 else ''} by "
-                f"{' '.join(author.split())} — z to undo."
-            )
-            self.queue_view.reload(keep_current=False)
-            self.comment_moderated.emit(result)
-
-        self._runner.run(
-            "moderate author",
-            work,
-            on_success=done,
-            on_failure=lambda error: self._refused(entry, error),
-            lane=Lane.STORE,
-        )
-
-    def undo_last(self) -> None:
-        store, spam_filter, actor = self.store, self.spam_filter, self.actor
-        if store is None:
-            return
-        if not self.undo_stack:
-            self.show_message("Nothing to undo.")
-            return
-        entry = self.undo_stack.pop()
-        around = max(0, self.queue_view.current_row())
-
-        def work() -> ModerationResult:
-            from editor.core.moderation.service import NothingToUndo, undo
-
-            if entry.failed:
-                raise NothingToUndo("That action was refused, so there is nothing to undo.")
-            if entry.batch is None:
-                raise NothingToUndo("That action changed nothing, so there is nothing to undo.")
-            with store.session_factory.begin() as session:
-                return undo(entry.batch, session=session, actor=actor, spam_filter=spam_filter)
-
-        def done(result: ModerationResult) -> None:
-            self.show_message(f"Undone: {entry.description}.")
-            first = result.comment_ids[0] if result.comment_ids else None
-            self.queue_view.load(
-                keep_comment=None if first is None else int(first),
-                around_row=around,
-                with_counts=True,
-            )
-            self.undone.emit(result)
-
-        def failed(error: BaseException) -> None:
-            message = str(error) if isinstance(error, ModerationError) else f"Undo failed: {error}"
-            self.show_banner(message, "conflict")
-            self.action_refused.emit(message)
-            self.queue_view.reload(keep_current=True)
-
-        self._runner.run("undo moderation", work, on_success=done, on_failure=failed)
 
     # --- messages and new comments -------------------------------------------------------
 
@@ -680,6 +434,10 @@ class ModerationPane(QWidget):
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
         self.banner.show()
+
+    def _refused(self, message: str) -> None:
+        self.show_banner(message, "conflict")
+        self.action_refused.emit(message)
 
     def _new_comments_waiting(self, count: int) -> None:
         self._waiting_new += count
@@ -700,71 +458,10 @@ class ModerationPane(QWidget):
 
     def ask_to_empty_old(self) -> None:
         """Count what would go, then ask; nothing is deleted without a click on Delete."""
-        store = self.store
-        if store is None:
-            return
-        days = self._settings.preferences.retention_days
+        if self.store is not None:
+            self.emptying.ask(self.store, days=self._settings.preferences.retention_days)
 
-        def work() -> PurgeCount:
-            from editor.core.moderation.retention import count_purgeable
-
-            with store.session_factory() as session:
-                return count_purgeable(session=session, older_than_days=days)
-
-        self._runner.run(
-            "count old spam and trash",
-            work,
-            on_success=lambda counted: self._confirm_empty(counted, days),
-        )
-
-    def _confirm_empty(self, counted: PurgeCount, days: int) -> None:
-        if counted.total == 0:
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                "Nothing to Empty",
-                f"No spam or trash is older than {days} days.",
-                QMessageBox.StandardButton.Ok,
-                self,
-            )
-            self.retention_box = box
-            box.open()
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Empty Spam and Trash",
-            f"Delete {counted.spam:,} spam and {counted.trash:,} trashed comments older than "
-            f"{days} days for good?",
-            QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setInformativeText("This cannot be undone.")
-        delete_button = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is delete_button:
-                self._empty_old(days)
-
-        box.finished.connect(answered)
-        self.retention_box = box
-        box.open()
-
-    def _empty_old(self, days: int) -> None:
-        store = self.store
-        if store is None:
-            return
-
-        def work() -> PurgeCount:
-            from editor.core.moderation.retention import purge
-
-            with store.session_factory.begin() as session:
-                return purge(session=session, older_than_days=days)
-
-        def done(deleted: PurgeCount) -> None:
-            self.show_message(
-                f"Deleted {deleted.spam:,} spam and {deleted.trash:,} trashed comments."
-            )
-            self.queue_view.reload(keep_current=False)
-            self.purged.emit(deleted)
-
-        self._runner.run("empty old spam and trash", work, on_success=done)
+    def _purged(self, deleted: PurgeCount) -> None:
+        self.show_message(f"Deleted {deleted.spam:,} spam and {deleted.trash:,} trashed comments.")
+        self.queue_view.reload(keep_current=False)
+        self.purged.emit(deleted)
