@@ -1,1 +1,93 @@
-"""Markdown → the published page: one renderer for the live preview and for publishing."""
+"""Markdown → the published page: one renderer for the live preview and for publishing.
+
+What the UI and publishing use (each name's module has the details):
+
+- ``BodyRenderer(media_url=…)``: ``.update(markdown) -> BodyUpdate`` (the changes that
+  turn the shown body into the new one, or ``full``), ``.render(markdown) ->
+  RenderedBody``; ``render_body(markdown, media_url=…)`` renders once.
+- ``render_article_page(ArticlePage, comments, media_url=…, site=…, body=…)``, and
+  ``render_index_page`` / ``render_tag_page`` for publishing; ``load_theme``.
+- ``check_layout(ArticlePage, RenderedBody, asset_lookup=…)`` -> ``LayoutIssue`` list.
+- ``syntax_help()``: the writing help (Markdown).
+- ``article_data``: page data and asset lookup from the store.
+"""
+
+from editor.core.rendering.blocks import BlockKind
+from editor.core.rendering.body import (
+    FOOTNOTES_BLOCK_ID,
+    BodyRenderer,
+    BodyUpdate,
+    render_body,
+)
+from editor.core.rendering.checks import (
+    AssetInfo,
+    AssetLookup,
+    CheckField,
+    CheckKind,
+    LayoutIssue,
+    Severity,
+    blocks_publishing,
+    check_layout,
+)
+from editor.core.rendering.media import RENDITION_WIDTHS, MediaUrl, media_folder_url
+from editor.core.rendering.page import (
+    ArticlePage,
+    ArticleTeaser,
+    HeroImage,
+    Link,
+    PageComment,
+    SiteInfo,
+    render_article_page,
+    render_index_page,
+    render_tag_page,
+)
+from editor.core.rendering.rendered import (
+    OutlineEntry,
+    RenderedBlock,
+    RenderedBody,
+    RenderWarning,
+)
+from editor.core.rendering.sanitize import sanitize_html
+from editor.core.rendering.syntax import syntax_help
+from editor.core.rendering.theme import Theme, ThemeNotFound, load_theme
+from editor.core.rendering.updates import BlockChange, ChangeKind, apply_changes
+
+__all__ = [
+    "FOOTNOTES_BLOCK_ID",
+    "RENDITION_WIDTHS",
+    "ArticlePage",
+    "ArticleTeaser",
+    "AssetInfo",
+    "AssetLookup",
+    "BlockChange",
+    "BlockKind",
+    "BodyRenderer",
+    "BodyUpdate",
+    "ChangeKind",
+    "CheckField",
+    "CheckKind",
+    "HeroImage",
+    "LayoutIssue",
+    "Link",
+    "MediaUrl",
+    "OutlineEntry",
+    "PageComment",
+    "RenderWarning",
+    "RenderedBlock",
+    "RenderedBody",
+    "Severity",
+    "SiteInfo",
+    "Theme",
+    "ThemeNotFound",
+    "apply_changes",
+    "blocks_publishing",
+    "check_layout",
+    "load_theme",
+    "media_folder_url",
+    "render_article_page",
+    "render_body",
+    "render_index_page",
+    "render_tag_page",
+    "sanitize_html",
+    "syntax_help",
+]
