@@ -65,7 +65,17 @@ def rendition_media_url(
     reference than the one stored still finds its image by prefix.
     """
 
+    chosen: dict[tuple[str, int], str] = {}
+
     def media_url(reference: str, width: int) -> str:
+        known = chosen.get((reference, width))
+        if known is not None:
+            return known
+        url = _media_url(reference, width)
+        chosen[reference, width] = url
+        return url
+
+    def _media_url(reference: str, width: int) -> str:
         image = images.get(reference)
         if image is None:
             image = next(

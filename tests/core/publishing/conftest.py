@@ -155,6 +155,17 @@ class FailingFiles(SiteFiles):
         super().replace(source, path)
 
 
+def wait_for_site_cleanup() -> None:
+    """Old site generations are removed on a thread after the swap; wait for it."""
+    import threading
+
+    from editor.core.publishing.site.builder import CLEANUP_THREAD_NAME
+
+    for thread in threading.enumerate():
+        if thread.name == CLEANUP_THREAD_NAME:
+            thread.join()
+
+
 def os_strerror(code: int) -> str:
     import os
 

@@ -28,7 +28,12 @@ from editor.core.publishing import (
 from editor.core.publishing.folder import FolderTarget
 from editor.core.publishing.site.layout import MARKER_NAME
 from editor.core.store import Store, open_store
-from tests.core.publishing.conftest import XSS_COMMENT, FailingFiles, make_article
+from tests.core.publishing.conftest import (
+    XSS_COMMENT,
+    FailingFiles,
+    make_article,
+    wait_for_site_cleanup,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -151,6 +156,7 @@ def test_unchanged_files_are_hard_linked_from_the_previous_build(
     update = _publish(local_store, second.id, site, image_cache)
     assert update.changed and os.readlink(site) != generation
     assert {path: os.stat(path).st_ino for path in before} == before  # linked, not rewritten
+    wait_for_site_cleanup()
     current = os.readlink(site).split("/")[1]
     builds = sorted(path.name for path in (tmp_path / "site.builds").iterdir())
     assert builds == sorted([".lock", MARKER_NAME, current, f"{current}.manifest.json"])
@@ -246,6 +252,7 @@ def _assert_nothing_changed(
     store: Store, article_id: int, site: Path, before: dict[str, bytes], version: int
 ) -> None:
     assert _site_files(site) == before
+    wait_for_site_cleanup()
     builds = [
         path.name
         for path in (site.parent / f"{site.name}.builds").iterdir()
