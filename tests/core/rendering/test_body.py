@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,38 @@ MEDIA = media_folder_url("/media/")
 
 def body_html(source: str) -> str:
     return render_body(source, media_url=MEDIA).html
+
+
+class _TopLevel(HTMLParser):
+    """The body's top level: every element must be a block carrying ``data-block``."""
+
+    VOID = frozenset({"br", "hr", "img", "col", "wbr", "source", "area", "embed", "input"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth == 0 and "data-block" not in dict(attrs):
+            self.problems.append(f"<{tag}> at the top level has no data-block")
+        if tag not in self.VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth == 0 and data.strip():
+            self.problems.append(f"text {data.strip()[:20]!r} at the top level")
+
+
+def top_level_problems(body_html: str) -> list[str]:
+    parser = _TopLevel()
+    parser.feed(body_html)
+    parser.close()
+    return parser.problems
 
 
 def pairs(renderer_body: object) -> list[tuple[str, str]]:
@@ -156,4 +189,5 @@ def test_after_any_edits_the_patched_preview_equals_a_fresh_full_render(
         shown = pairs(update.body) if update.full else apply_changes(shown, update.changes)
         assert shown == pairs(fresh)
         assert update.body.html == fresh.html
+        assert top_level_problems(fresh.html) == []
         assert update.body.outline == fresh.outline
