@@ -12,7 +12,9 @@ import html
 import re
 import unicodedata
 
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from editor.core.models import CommentStatus
 
@@ -38,6 +40,11 @@ REASON_SHORT_FORMS: tuple[tuple[re.Pattern[str], str | None], ...] = tuple(
         (r"^kept as (\w+) by its source$", r"imported as \1"),
     )
 )
+# Item roles of the queue model beyond Qt's own.
+COMMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+SCORE_ROLE = Qt.ItemDataRole.UserRole + 3
+LOADED_ROLE = Qt.ItemDataRole.UserRole + 4
 STATUS_COLOURS = {
     CommentStatus.PENDING: QColor("#8a6d00"),
     CommentStatus.APPROVED: QColor("#1c7c3c"),
@@ -129,3 +136,34 @@ def score_colour(score: float | None) -> QColor:
     if score >= 0.2:
         return QColor("#b7950b")
     return QColor("#2e8b57")
+
+
+class ScoreBadgeDelegate(QStyledItemDelegate):
+    """The spam score as a small coloured pill: green likely fine, red likely spam."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if not index.data(LOADED_ROLE):
+            super().paint(painter, option, index)
+            return
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        score = index.data(SCORE_ROLE)
+        rect: QRect = option.rect
+        pill = QRect(0, 0, min(52, rect.width() - 8), 20)
+        pill.moveCenter(rect.center())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(score_colour(score))
+        painter.drawRoundedRect(pill, 10, 10)
+        painter.setPen(Qt.GlobalColor.white)
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), score_percent(score))
+        painter.restore()

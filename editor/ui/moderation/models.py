@@ -37,7 +37,11 @@ from editor.core.moderation.queue import QueueQuery, QueueRow
 from editor.ui.articles.models import format_when
 from editor.ui.background import Lane
 from editor.ui.moderation.display import (
+    COMMENT_ID_ROLE,
+    LOADED_ROLE,
+    SCORE_ROLE,
     STATUS_COLOURS,
+    STATUS_ROLE,
     one_line,
     rich_text_tooltip,
     score_percent,
@@ -78,10 +82,6 @@ HEADERS = {
     QueueColumn.STATUS: "Status",
 }
 
-COMMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
-SCORE_ROLE = Qt.ItemDataRole.UserRole + 3
-LOADED_ROLE = Qt.ItemDataRole.UserRole + 4
 PLACEHOLDER_TEXT = "Loading…"
 _PLACEHOLDER_COLOUR = QColor("#a0a8b0")
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)

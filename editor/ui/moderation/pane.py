@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -245,7 +246,7 @@ class ModerationPane(QWidget):
         for value, label, key in (*ACTIONS, ("pending", "Pending", "U")):
             action = ModerationAction(value)
             qt_action = self._add_action(
-                value, label, [key], lambda action=action: triage.act_on_current(action)
+                value, label, [key], partial(triage.act_on_current, action)
             )
             qt_action.setToolTip(f"{label} the current comment ({key.lower()})")
             self._tool_button(qt_action, bar)
@@ -255,14 +256,14 @@ class ModerationPane(QWidget):
                 f"{value} marked",
                 f"{label} Marked",
                 [f"Shift+{key}"],
-                lambda action=action: triage.act_on_marked(action),
+                partial(triage.act_on_marked, action),
             )
         undo = self._add_action("undo", "Undo", ["Z", "Ctrl+Z"], triage.undo_last)
         undo.setToolTip("Undo the last action (z)")
         bar.addSpacing(8)
         self._tool_button(undo, bar)
-        self._add_action("next", "Next", ["J"], lambda: self.queue_view.move(1))
-        self._add_action("previous", "Previous", ["K"], lambda: self.queue_view.move(-1))
+        self._add_action("next", "Next", ["J"], lambda: self.queue_view.move_current(1))
+        self._add_action("previous", "Previous", ["K"], lambda: self.queue_view.move_current(-1))
         self._add_action("mark", "Mark", ["X"], triage.toggle_mark)
         self._add_action("search", "Search", ["/"], self.filter_bar.focus_search)
         shortcuts = self._add_action("shortcuts", "?", ["?", "Shift+?"], self.show_shortcuts)
@@ -272,7 +273,7 @@ class ModerationPane(QWidget):
         self._add_action("last", "Last", ["End", "Ctrl+End"], self.queue_view.jump_to_end)
         for number, tab in enumerate(QueueTab, start=1):
             self._add_action(
-                f"tab {tab.value}", tab.value, [str(number)], lambda tab=tab: self.set_tab(tab)
+                f"tab {tab.value}", tab.value, [str(number)], partial(self.set_tab, tab)
             )
         self._tool_button(shortcuts, bar)
 

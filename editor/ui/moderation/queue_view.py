@@ -10,25 +10,18 @@ that was read before the store saw the edit is brought up to date on arrival.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
-    QRect,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -38,10 +31,18 @@ from PySide6.QtWidgets import (
 from editor.core.models import CommentStatus
 from editor.core.moderation.queue import QueueQuery, QueueRow, QueueTab
 from editor.ui.background import Lane
-from editor.ui.moderation.display import score_colour, score_percent
+from editor.ui.moderation.display import ScoreBadgeDelegate
+from editor.ui.moderation.loading import (
+    Arrivals,
+    LoadedView,
+    LoadRequest,
+    is_plain,
+    read_arrivals,
+    read_counts,
+    read_total,
+    read_view,
+)
 from editor.ui.moderation.models import (
-    LOADED_ROLE,
-    SCORE_ROLE,
     WINDOW,
     CommentQueueModel,
     QueueColumn,
@@ -58,42 +59,7 @@ TAB_LABELS = {
     QueueTab.TRASH: "Trash",
     QueueTab.ALL: "All",
 }
-# A search counts its matches up to here first, so its first page shows at once;
-# the full count follows and the table grows.
-SEARCH_COUNT_CAP = 1_000
 ROW_HEIGHT = 30
-_BEGINNING = datetime(1, 1, 1, tzinfo=UTC)
-
-
-class ScoreBadgeDelegate(QStyledItemDelegate):
-    """The spam score as a small coloured pill: green likely fine, red likely spam."""
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        if not index.data(LOADED_ROLE):
-            super().paint(painter, option, index)
-            return
-        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
-            painter.fillRect(option.rect, option.palette.highlight())  # type: ignore[attr-defined]
-        score = index.data(SCORE_ROLE)
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        pill = QRect(0, 0, min(52, rect.width() - 8), 20)
-        pill.moveCenter(rect.center())
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(score_colour(score))
-        painter.drawRoundedRect(pill, 10, 10)
-        painter.setPen(Qt.GlobalColor.white)
-        font = painter.font()
-        font.setBold(True)
-        painter.setFont(font)
-        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), score_percent(score))
-        painter.restore()
 
 
 @dataclass
@@ -103,36 +69,6 @@ class _LocalEdit:
     statuses: dict[int, CommentStatus]
     deltas: dict[CommentStatus, int]
     void: bool = False
-
-
-@dataclass
-class _LoadRequest:
-    query: QueueQuery
-    serial: int
-    keep_comment: int | None = None
-    around_row: int = 0
-    with_counts: bool = False
-
-
-@dataclass
-class _Loaded:
-    request: _LoadRequest
-    counts: dict[QueueTab, int] | None
-    latest_id: int | None
-    total: int
-    capped: bool
-    offset: int
-    rows: list[QueueRow] = field(default_factory=list)
-
-
-@dataclass
-class _NewArrivals:
-    serial: int
-    query: QueueQuery
-    counts: dict[QueueTab, int]
-    matching: list[QueueRow]
-    total: int | None
-    first_window: list[QueueRow]
 
 
 class QueueView(QWidget):
@@ -154,8 +90,8 @@ class QueueView(QWidget):
         self._serial = 0
         self._edits: list[_LocalEdit] = []
         self._outstanding: list[int] = []  # serials of loads and count reads in flight
-        self._loading: _LoadRequest | None = None
-        self._next_load: _LoadRequest | None = None
+        self._loading: LoadRequest | None = None
+        self._next_load: LoadRequest | None = None
         self._last_current = -1
 
         self.tab_bar = QTabBar()
@@ -274,7 +210,7 @@ class QueueView(QWidget):
         )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
-    def move(self, step: int) -> None:
+    def move_current(self, step: int) -> None:
         row = self.current_row()
         self.select_row(0 if row < 0 else row + step)
 
@@ -313,7 +249,7 @@ class QueueView(QWidget):
     def load(
         self, *, keep_comment: int | None = None, around_row: int = 0, with_counts: bool = False
     ) -> None:
-        request = _LoadRequest(self.query(), self._serial, keep_comment, around_row, with_counts)
+        request = LoadRequest(self.query(), self._serial, keep_comment, around_row, with_counts)
         if self._store is None:
             return
         if self._loading is not None:
@@ -323,39 +259,14 @@ class QueueView(QWidget):
             return
         self._start_load(request)
 
-    def _start_load(self, request: _LoadRequest) -> None:
+    def _start_load(self, request: LoadRequest) -> None:
         store = self._store
         assert store is not None
         self._loading = request
         self._outstanding.append(request.serial)
 
-        def work() -> _Loaded:
-            from editor.core.moderation import queue
-
-            query = request.query
-            with store.session_factory() as session:
-                counts = latest = None
-                if request.with_counts:
-                    latest = queue.latest_comment_id(session=session)
-                capped = False
-                if query == QueueQuery(tab=query.tab) and query.tab is QueueTab.ALL:
-                    counts = queue.status_counts(session=session)
-                    total = counts[QueueTab.ALL]
-                elif query == QueueQuery(tab=query.tab):
-                    # One status's count, not all four: the other tabs' counts follow in
-                    # their own job, after the first rows are on screen.
-                    total = queue.count(
-                        dataclasses.replace(query, since=_BEGINNING), session=session
-                    )
-                elif query.is_search:
-                    total = queue.count(query, session=session, cap=SEARCH_COUNT_CAP)
-                    capped = total >= SEARCH_COUNT_CAP
-                else:
-                    total = queue.count(query, session=session)
-                offset = max(0, min(request.around_row - WINDOW // 2, total - WINDOW))
-                ids = queue.window(query, session=session, offset=offset, limit=WINDOW, total=total)
-                rows = queue.rows(ids, session=session)
-            return _Loaded(request, counts, latest, total, capped, offset, rows)
+        def work() -> LoadedView:
+            return read_view(store, request, window=WINDOW)
 
         self._runner.run(
             "load comments",
@@ -365,7 +276,7 @@ class QueueView(QWidget):
             lane=Lane.STORE,
         )
         if request.with_counts and not (
-            request.query == QueueQuery(tab=request.query.tab) and request.query.tab is QueueTab.ALL
+            is_plain(request.query) and request.query.tab is QueueTab.ALL
         ):
             self.refresh_counts()
 
@@ -378,10 +289,7 @@ class QueueView(QWidget):
         self._outstanding.append(serial)
 
         def work() -> dict[QueueTab, int]:
-            from editor.core.moderation import queue
-
-            with store.session_factory() as session:
-                return queue.status_counts(session=session)
+            return read_counts(store)
 
         def done(counts: dict[QueueTab, int]) -> None:
             if store is self._store:
@@ -415,7 +323,7 @@ class QueueView(QWidget):
             request.serial = self._serial
             self._start_load(request)
 
-    def _loaded(self, result: _Loaded) -> None:
+    def _loaded(self, result: LoadedView) -> None:
         request = result.request
         self._loading = None
         if result.counts is not None:
@@ -451,10 +359,7 @@ class QueueView(QWidget):
         assert store is not None
 
         def work() -> int:
-            from editor.core.moderation import queue
-
-            with store.session_factory() as session:
-                return queue.count(query, session=session)
+            return read_total(store, query)
 
         def done(total: int) -> None:
             if query == self.model.query and self._loading is None:
@@ -535,30 +440,11 @@ class QueueView(QWidget):
         if store is None or not ids:
             return
         query = self.query()
-        plain = query == QueueQuery(tab=query.tab)
         serial = self._serial
         self._outstanding.append(serial)
 
-        def work() -> _NewArrivals:
-            from editor.core.moderation import queue
-
-            with store.session_factory() as session:
-                counts = queue.status_counts(session=session)
-                arrived = queue.rows(ids, session=session)
-                matching = [
-                    row
-                    for row in arrived
-                    if query.tab.status is None or row.status is query.tab.status
-                ]
-                total: int | None = None
-                first_window: list[QueueRow] = []
-                if plain and matching:
-                    total = counts[query.tab]
-                    window_ids = queue.window(
-                        query, session=session, offset=0, limit=WINDOW, total=total
-                    )
-                    first_window = queue.rows(window_ids, session=session)
-            return _NewArrivals(serial, query, counts, matching, total, first_window)
+        def work() -> Arrivals:
+            return read_arrivals(store, ids, query, serial, window=WINDOW)
 
         def failed(_error: BaseException) -> None:
             self._finish_request(serial)
@@ -571,7 +457,7 @@ class QueueView(QWidget):
             lane=Lane.STORE,
         )
 
-    def _new_arrived(self, arrivals: _NewArrivals) -> None:
+    def _new_arrived(self, arrivals: Arrivals) -> None:
         self._set_counts(arrivals.counts, since=arrivals.serial)
         self.latest_id = max([self.latest_id, *(int(row.id) for row in arrivals.matching)])
         self._finish_request(arrivals.serial)

@@ -87,7 +87,7 @@ class Triage(QObject):
             return
         if current.status is action.target:
             self.told.emit(f"Already {action.target.value}.")
-            self._queue.move(1)
+            self._queue.move_current(1)
             return
         self._moderate({int(current.id): current.status}, action)
 
@@ -105,7 +105,7 @@ class Triage(QObject):
     def toggle_mark(self) -> None:
         row = self._queue.current_row()
         if row >= 0 and self._queue.model.toggle_mark(row):
-            self._queue.move(1)
+            self._queue.move_current(1)
 
     def _moderate(self, seen: dict[int, CommentStatus], action: ModerationAction) -> None:
         store, spam_filter, actor = self._store, self._spam_filter, self._actor()
