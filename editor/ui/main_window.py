@@ -113,6 +113,8 @@ class MainWindow(QMainWindow):
         self.area_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.articles_pane.article_activated.connect(self.open_article)
         self.articles_pane.new_article_requested.connect(self.new_article)
+        self.editor_pane.publish_target = lambda: self.settings.preferences.publish_target
+        self.editor_pane.publisher_name = lambda: self.settings.preferences.moderator_name
         self.editor_pane.draft_saved.connect(lambda _draft: self.articles_pane.refresh())
         self.editor_pane.article_opened.connect(lambda _draft: self.articles_pane.refresh())
         self.editor_pane.undo_stack.cleanChanged.connect(

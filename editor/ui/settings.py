@@ -18,6 +18,10 @@ class Preferences:
     store_url: str = ""  # empty: $NEWSDESK_STORE, else the default SQLite file
     moderator_name: str = ""
     autosave_seconds: int = 2
+    # The target the Publish button uses: "this-store", "folder:/path", "store:postgresql+psycopg://…"
+    publish_target: str = "this-store"
+    # Other targets the newsroom has set up, one per line.
+    publish_targets: str = ""
     retention_days: int = 30  # spam and trash older than this may be emptied (after asking)
 
 

@@ -10,6 +10,7 @@ one save runs at a time; changes made meanwhile are saved right after.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -39,6 +40,7 @@ from editor.ui.editor.recovery_support import RecoverySupport
 from editor.ui.editor.revisions_dialog import RevisionsDialog
 from editor.ui.editor.spelling_support import SpellingSupport
 from editor.ui.editor.undo import attach_document
+from editor.ui.publishing.flow import PublishFlow
 
 if TYPE_CHECKING:
     from editor.core.articles.drafts import DraftData, SaveConflict, SavedDraft, WordCounter
@@ -95,6 +97,13 @@ class EditorPane(QMainWindow):
         self.recovery.recovery_accepted.connect(self._restore_recovery)
         self.recovery.journal_failed.connect(self._tell)
         self.revisions_dialog: RevisionsDialog | None = None
+        self.publish_flow = PublishFlow(runner, self)
+        self.publish_flow.published.connect(self._published)
+        self.publish_flow.unpublished.connect(self._published)
+        self.publish_flow.issue_chosen.connect(self._go_to_issue)
+        # The main window says where Publish goes (a preference).
+        self.publish_target: Callable[[], str] = lambda: "this-store"
+        self.publisher_name: Callable[[], str] = lambda: ""
         self.find_bar = FindReplaceBar(self.text)
         self.find_bar.hide()
 
@@ -269,6 +278,14 @@ class EditorPane(QMainWindow):
             "Save now, keeping a revision",
         )
         add("revisions", "Revisions", "", self.show_revisions, "Revisions of this article")
+        add(
+            "publish",
+            "Publish",
+            "Ctrl+Shift+Return",
+            self.publish,
+            "Publish (or update) this article",
+        )
+        add("unpublish", "Unpublish", "", self.unpublish, "Take this article down")
         preview_action = add(
             "preview", "Preview", "Ctrl+Shift+P", self._preview_toggled, "Show the layout preview"
         )
@@ -457,6 +474,76 @@ class EditorPane(QMainWindow):
                 label = (figure.caption or figure.alt_text or asset.filename)[:50]  # type: ignore[attr-defined]
                 choices.append((int(asset.asset_id), label))  # type: ignore[attr-defined]
         self.metadata.set_featured_choices(choices, self.metadata.featured_asset_id())
+
+    # --- publishing ----------------------------------------------------------------
+
+    def publish(self) -> None:
+        """Save, then check and publish to the chosen target (off the UI thread)."""
+        if self.store is None or self.draft is None:
+            return
+        self.save_now()
+        if self._saving or self.has_unsaved_changes:
+            # Publish what is saved: wait for this save to land first.
+            def after_save(_draft: object) -> None:
+                self.draft_saved.disconnect(after_save)
+                self.publish()
+
+            self.draft_saved.connect(after_save)
+            return
+        self.publish_flow.publish(
+            self.store,
+            article_id=self.draft.id,
+            target=self.publish_target(),
+            author=self.publisher_name() or self.draft.author,
+            expected_version=self.draft.version,
+        )
+
+    def unpublish(self) -> None:
+        if self.store is None or self.draft is None:
+            return
+        self.save_now()
+        self.publish_flow.unpublish(
+            self.store,
+            article_id=self.draft.id,
+            target=self.publish_target(),
+            author=self.publisher_name() or self.draft.author,
+        )
+
+    def _published(self, outcome: object) -> None:
+        from editor.core.articles.service import load_draft
+
+        store, draft = self.store, self.draft
+        if store is None or draft is None or getattr(outcome, "article_id", None) != draft.id:
+            return
+        # Publishing moved the stored version on (status, published time): continue from it.
+
+        def reload() -> DraftData:
+            with store.session_factory() as session:
+                return load_draft(session, article_id=draft.id)
+
+        def adopt(stored: DraftData) -> None:
+            if self.draft is not None and self.draft.id == stored.id:
+                self.draft = replace(self.draft, version=stored.version, status=stored.status)
+                self.metadata.status_label.setText(stored.status.value.capitalize())
+                self.draft_saved.emit(self.draft)
+
+        self.runner.run("reload after publishing", reload, on_success=adopt)
+
+    def _go_to_issue(self, issue: object) -> None:
+        from editor.core.publishing import ArticleField
+
+        line = getattr(issue, "line", None)
+        field = getattr(issue, "field", None)
+        if line is not None:
+            self.text.go_to_block(int(line))
+        elif field is ArticleField.TITLE:
+            self.title_field.setFocus()
+        elif field is ArticleField.SLUG:
+            self.metadata.slug_field.setFocus()
+        elif field is ArticleField.FEATURED_IMAGE:
+            self.metadata.featured_image.setFocus()
+        else:
+            self.text.setFocus()
 
     # --- the layout preview ---------------------------------------------------
 
