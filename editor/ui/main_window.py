@@ -27,7 +27,7 @@ from editor import __version__
 from editor.ui.articles.pane import ArticlesPane
 from editor.ui.editor.pane import EditorPane
 from editor.ui.moderation.pane import ModerationPane
-from editor.ui.publishing.pane import make_publishing_pane
+from editor.ui.publishing.pane import PublishingPane
 from editor.ui.wxr.import_flow import WordPressImport
 
 if TYPE_CHECKING:
@@ -97,7 +97,10 @@ class MainWindow(QMainWindow):
         self.articles_pane = ArticlesPane(runner)
         self.editor_pane = EditorPane(runner)
         self.moderation_pane = ModerationPane(runner, settings)
-        self.publishing_pane = make_publishing_pane()
+        self.publishing_pane = PublishingPane(runner, settings)
+        self.publishing_pane.due_published.connect(
+            lambda results: self.articles_pane.refresh() if results else None
+        )
         self._areas: dict[Area, QWidget] = {
             Area.ARTICLES: self.articles_pane,
             Area.EDITOR: self.editor_pane,
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.editor_pane.publish_target = lambda: self.settings.preferences.publish_target
         self.editor_pane.publisher_name = lambda: self.settings.preferences.moderator_name
         self.editor_pane.draft_saved.connect(lambda _draft: self.articles_pane.refresh())
+        self.editor_pane.publication_changed.connect(lambda _draft: self.articles_pane.refresh())
         self.editor_pane.article_opened.connect(lambda _draft: self.articles_pane.refresh())
         self.editor_pane.undo_stack.cleanChanged.connect(
             lambda clean: self.setWindowModified(not clean)
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
         self.store_label.setText(f"Store: {store.display_url}")
         self.articles_pane.set_store(store)
         self.editor_pane.set_store(store)
+        self.publishing_pane.set_store(store)
         self.moderation_pane.set_store(store)
         self.store_opened.emit(store)
         if previous is not None:

@@ -52,6 +52,7 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
         window.editor_pane.figures.media_refreshed.connect(media.quit)
         QTimer.singleShot(10_000, media.quit)
         media.exec()
+    _show_a_held_comment(window)
 
     written = []
     for area in Area:
@@ -71,3 +72,39 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
         window.store.close()
     (folder / ".screenshot-settings.ini").unlink(missing_ok=True)
     return written
+
+
+def _show_a_held_comment(window: object) -> None:
+    """The moderation queue with a comment held for its links in the detail pane."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    pane = window.moderation_pane  # type: ignore[attr-defined]
+    if pane.store is None:
+        return
+
+    def wait(signal: object, ready: bool = False) -> None:
+        if ready:
+            return
+        loop = QEventLoop()
+        signal.connect(loop.quit)  # type: ignore[attr-defined]
+        QTimer.singleShot(10_000, loop.quit)
+        loop.exec()
+
+    wait(pane.queue_loaded, ready=pane.model.rowCount() > 0 and not pane.queue_view.is_loading)
+    held = next(
+        (
+            row
+            for row in range(pane.model.rowCount())
+            if (value := pane.model.row_at(row)) is not None
+            and any("link" in reason for reason in value.reasons)
+        ),
+        0,
+    )
+    shown = pane.detail.comment_id
+    current = pane.model.row_at(held)
+    if current is not None and shown != current.id:
+        loop = QEventLoop()
+        pane.detail_shown.connect(lambda _id: loop.quit())
+        QTimer.singleShot(10_000, loop.quit)
+        pane.queue_view.select_row(held)
+        loop.exec()

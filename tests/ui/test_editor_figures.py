@@ -142,7 +142,7 @@ def test_media_panel_shows_figures_and_flags_missing_alt_text(
     first = panel.figures[0]
     pane.figures.rewrite_figure(first, alt_text="", caption=first.caption, credit=first.credit)
     assert "1 figure without alt text" in panel.summary.text()
-    assert panel.list.item(0).text().startswith("⚠ No alt text")
+    assert panel.list.item(0).text().startswith("No alt text!")
     pane.undo_stack.undo()
     pane.figures.refresh_media()
     assert "all with alt text" in panel.summary.text()

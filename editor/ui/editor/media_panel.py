@@ -82,7 +82,7 @@ class MediaPanel(QWidget):
             if not figure.alt_text:
                 missing += 1
                 item.setIcon(QIcon(pixmap) if pixmap is not None else warning_icon)
-                item.setText(f"⚠ No alt text\n{label}")
+                item.setText(f"No alt text!\n{label}")
                 item.setForeground(Qt.GlobalColor.darkRed)
             elif pixmap is not None:
                 item.setIcon(QIcon(pixmap))

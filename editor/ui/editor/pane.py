@@ -62,6 +62,7 @@ class EditorPane(QMainWindow):
     save_failed = Signal(str)
     conflict_detected = Signal(object)  # SaveConflict
     status_message = Signal(str)
+    publication_changed = Signal(object)  # DraftData after a publish or unpublish
 
     def __init__(self, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -525,7 +526,7 @@ class EditorPane(QMainWindow):
             if self.draft is not None and self.draft.id == stored.id:
                 self.draft = replace(self.draft, version=stored.version, status=stored.status)
                 self.metadata.status_label.setText(stored.status.value.capitalize())
-                self.draft_saved.emit(self.draft)
+                self.publication_changed.emit(self.draft)
 
         self.runner.run("reload after publishing", reload, on_success=adopt)
 
@@ -577,6 +578,9 @@ class EditorPane(QMainWindow):
         if draft is None:
             return {}
         return {
+            "id": int(draft.id),
+            "slug": draft.slug,
+            "updated_at": draft.updated_at,
             "title": draft.title,
             "dek": draft.dek,
             "author": draft.author,

@@ -14,12 +14,14 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -172,10 +174,21 @@ class CommentDetailView(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         # Three columns under the table: who wrote it, what they wrote, where it sits.
+        # The facts scroll rather than clip when the detail pane is short.
+        facts_widget = QWidget()
+        facts_layout = QVBoxLayout(facts_widget)
+        facts_layout.setContentsMargins(0, 0, 6, 0)
+        facts_layout.addLayout(heading)
+        facts_layout.addLayout(facts)
+        facts_layout.addStretch(1)
+        facts_scroll = QScrollArea()
+        facts_scroll.setWidget(facts_widget)
+        facts_scroll.setWidgetResizable(True)
+        facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         about = QVBoxLayout()
-        about.addLayout(heading)
-        about.addLayout(facts)
-        about.addStretch(1)
+        about.setContentsMargins(0, 0, 8, 0)
+        about.addWidget(facts_scroll, 1)
         author_caption = QLabel("All by this author in this tab:")
         author_caption.setObjectName("detailSection")
         about.addWidget(author_caption)
@@ -183,8 +196,7 @@ class CommentDetailView(QWidget):
         about.addWidget(self.show_author_button)
         about_widget = QWidget()
         about_widget.setLayout(about)
-        about_widget.setFixedWidth(330)
-        about.setContentsMargins(0, 0, 8, 0)
+        about_widget.setFixedWidth(360)
 
         words = QVBoxLayout()
         words.setContentsMargins(0, 0, 0, 0)
@@ -198,16 +210,16 @@ class CommentDetailView(QWidget):
         place.addWidget(self.thread_heading)
         place.addWidget(self.thread_list, 1)
         place.addStretch(0)
-        place_widget = QWidget()
-        place_widget.setLayout(place)
-        place_widget.setFixedWidth(300)
+        self.thread_column = QWidget()
+        self.thread_column.setLayout(place)
+        self.thread_column.setFixedWidth(300)
 
         self.content = QWidget()
         content_layout = QHBoxLayout(self.content)
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.addWidget(about_widget)
         content_layout.addLayout(words, 1)
-        content_layout.addWidget(place_widget)
+        content_layout.addWidget(self.thread_column)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -290,6 +302,8 @@ class CommentDetailView(QWidget):
             f"Thread ({replies} repl{'y' if replies == 1 else 'ies'})" if replies else "No replies"
         )
         self.thread_list.setVisible(replies > 0)
+        # A comment on its own needs no thread column; its text gets the room.
+        self.thread_column.setVisible(replies > 0)
         self.empty_label.hide()
         self.content.show()
 
@@ -311,15 +325,15 @@ class CommentDetailView(QWidget):
 
 
 def history_text(history: dict[CommentStatus, int]) -> str:
+    """ "3 approved · 1 spam": the statuses this author's earlier comments are in."""
     parts = [
-        f"{history.get(status, 0)} {status.value}"
+        f"{history[status]} {status.value}"
         for status in (
             CommentStatus.APPROVED,
             CommentStatus.SPAM,
             CommentStatus.TRASH,
             CommentStatus.PENDING,
         )
+        if history.get(status, 0)
     ]
-    if not any(history.values()):
-        return "first comment from this author"
-    return " · ".join(parts)
+    return " · ".join(parts) if parts else "first comment from this author"

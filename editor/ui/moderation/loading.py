@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 # A search counts its matches up to here first, so its first page shows at once;
 # the full count follows and the table grows.
-SEARCH_COUNT_CAP = 1_000
+SEARCH_COUNT_CAP = 200
 _BEGINNING = datetime(1, 1, 1, tzinfo=UTC)
 
 
@@ -66,6 +66,7 @@ def read_view(store: Store, request: LoadRequest, *, window: int) -> LoadedView:
     query = request.query
     with store.session_factory() as session:
         counts = latest = None
+        first: list[int] = []
         if request.with_counts:
             latest = queue.latest_comment_id(session=session)
         capped = False
@@ -77,12 +78,19 @@ def read_view(store: Store, request: LoadRequest, *, window: int) -> LoadedView:
             # ``count`` on that status's index); the others follow in their own job.
             total = queue.count(dataclasses.replace(query, since=_BEGINNING), session=session)
         elif query.is_search:
-            total = queue.count(query, session=session, cap=SEARCH_COUNT_CAP)
+            # One pass over the matches gives the first page and a capped count.
+            first = [
+                int(key.id) for key in queue.page(query, session=session, limit=SEARCH_COUNT_CAP)
+            ]
+            total = len(first)
             capped = total >= SEARCH_COUNT_CAP
         else:
             total = queue.count(query, session=session)
         offset = max(0, min(request.around_row - window // 2, total - window))
-        ids = queue.window(query, session=session, offset=offset, limit=window, total=total)
+        if query.is_search and offset + window <= total:
+            ids = first[offset : offset + window]
+        else:
+            ids = queue.window(query, session=session, offset=offset, limit=window, total=total)
         rows = queue.rows(ids, session=session)
     return LoadedView(request, counts, latest, total, capped, offset, rows)
 

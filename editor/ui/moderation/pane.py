@@ -77,7 +77,7 @@ QLabel#detailSection { font-weight: 600; padding-top: 6px; }
 QPlainTextEdit#detailBody { background: #fbfbfa; border: 1px solid #dfe3e6; border-radius: 4px;
     padding: 6px; font-size: 13px; }
 QTableView#queueTable { border: 1px solid #dfe3e6; selection-background-color: #d7e6f5;
-    selection-color: black; alternate-background-color: #f7f9fa; }
+    selection-color: black; alternate-background-color: #f7f9fa; outline: 0; }
 QTabBar#queueTabs::tab { padding: 6px 14px; }
 QLabel#shortcutHint { color: #5f6b76; padding: 4px 2px; }
 """
@@ -120,6 +120,12 @@ class ModerationPane(QWidget):
         self._layout.addWidget(self.no_store_label, 1)
 
     # --- building ----------------------------------------------------------------
+
+    def build(self) -> None:
+        """Make the pane's contents now (idempotent). They need the store layer, so this
+        happens no earlier than the first store opens (``set_store`` calls it)."""
+        if not self._built:
+            self._build()
 
     def _build(self) -> None:
         from editor.ui.moderation.detail import CommentDetailView
@@ -176,7 +182,7 @@ class ModerationPane(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([420, 300])
+        self.splitter.setSizes([400, 330])
         self.splitter.setChildrenCollapsible(False)
         hint = QLabel(
             "j/k move · a approve · s spam · d trash · u pending · x mark · "
@@ -280,8 +286,8 @@ class ModerationPane(QWidget):
     # --- the store ---------------------------------------------------------------
 
     def set_store(self, store: Store | None) -> None:
-        if store is not None and not self._built:
-            self._build()
+        if store is not None:
+            self.build()
         self.store = store
         if not self._built:
             return

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,8 +35,10 @@ if TYPE_CHECKING:
     from PySide6.QtWebEngineWidgets import QWebEngineView
 
     from editor.core.rendering.body import BodyRenderer, BodyUpdate, RenderedBody
+    from editor.core.rendering.checks import LayoutIssue
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
+    from editor.ui.preview.shell import PageFacts
     from editor.ui.preview.web import BlockRemoteRequests
 
 PATCH_SCRIPT = (Path(__file__).with_name("patch.js")).read_text(encoding="utf-8")
@@ -82,6 +85,8 @@ class PreviewPane(QWidget):
         self._pending_update: tuple[BodyUpdate, float] | None = None
         self._shell_key: tuple[object, ...] | None = None
         self._meta: dict[str, object] = {}
+        self._facts: PageFacts | None = None
+        self.issues: list[LayoutIssue] = []
         self._source = ""
         self.device = DeviceWidth.DESKTOP
 
@@ -214,29 +219,63 @@ class PreviewPane(QWidget):
         self._renderer = BodyRenderer(media_url=media_url)
         self._generation += 1
         self._meta = dict(meta)
+        self._facts = None
         self._loaded = False
         self._pending_update = None
-        self._load_shell()
+        self._load_shell(reload_facts=True)
         self.set_source(source)
 
     def set_meta(self, meta: dict[str, object]) -> None:
         """Headline, dek, byline changed: reload the shell (rare; the body is kept rendered)."""
         if meta == self._meta or self.view is None:
             return
+        featured_changed = meta.get("featured_asset_id") != self._meta.get("featured_asset_id")
         self._meta = dict(meta)
         self._loaded = False
-        self._load_shell()
+        self._load_shell(reload_facts=featured_changed)
         if self.body is not None:
             from editor.core.rendering.body import BodyUpdate
 
             self._pending_update = (BodyUpdate(self.body, (), True), time.perf_counter())
 
-    def _load_shell(self) -> None:
-        from editor.ui.preview.shell import preview_shell
-        from editor.ui.preview.web import shell_url
+    def _load_shell(self, *, reload_facts: bool = False) -> None:
+        """Build the theme's page for the current headline, byline and comments off the UI
+        thread, then load it; the body is filled in when it has loaded."""
+        store, meta, facts, generation = self.store, dict(self._meta), self._facts, self._generation
+        article_id = meta.get("id")
 
-        assert self.view is not None
-        self.view.setHtml(preview_shell(self._meta), shell_url())
+        def build() -> tuple[str, PageFacts | None]:
+            from editor.ui.preview.shell import load_page_facts, preview_shell
+
+            found = facts
+            if (
+                (reload_facts or found is None)
+                and store is not None
+                and isinstance(article_id, int)
+            ):
+                featured = meta.get("featured_asset_id")
+                found = load_page_facts(
+                    store, article_id, featured if isinstance(featured, int) else None
+                )
+            return preview_shell(meta, found), found
+
+        def loaded(result: tuple[str, PageFacts | None]) -> None:
+            from editor.ui.preview.web import shell_url
+
+            if generation != self._generation or self.view is None:
+                return
+            html, self._facts = result
+            self.view.setHtml(html, shell_url())
+            # The checks need the store's image facts: run them again now that they are here.
+            self.set_source(self._source)
+
+        self._runner.run(
+            "preview page",
+            build,
+            lane=Lane.COMPUTE,
+            on_success=loaded,
+            on_failure=self._render_failed,
+        )
 
     def set_source(self, source: str) -> None:
         self._source = source
@@ -258,14 +297,19 @@ class PreviewPane(QWidget):
         self._render_again = False
         source, edited_at, generation = self._source, self._edited_at, self._generation
 
-        def render() -> BodyUpdate:
-            return renderer.update(source)
+        meta, facts = dict(self._meta), self._facts
+
+        def render() -> tuple[BodyUpdate, list[LayoutIssue]]:
+            from editor.ui.preview.shell import layout_checks
+
+            update = renderer.update(source)
+            return update, layout_checks(update.body, meta, facts)
 
         self._runner.run(
             "render preview",
             render,
             lane=Lane.COMPUTE,
-            on_success=lambda update: self._rendered(update, source, edited_at, generation),
+            on_success=lambda result: self._rendered(result, source, edited_at, generation),
             on_failure=self._render_failed,
         )
 
@@ -274,7 +318,14 @@ class PreviewPane(QWidget):
         """No render running or due: the page shows the latest text (once its patch has run)."""
         return not self._rendering and not self._render_again and not self._render_timer.isActive()
 
-    def _rendered(self, update: BodyUpdate, source: str, edited_at: float, generation: int) -> None:
+    def _rendered(
+        self,
+        result: tuple[BodyUpdate, list[LayoutIssue]],
+        source: str,
+        edited_at: float,
+        generation: int,
+    ) -> None:
+        update, issues = result
         self._rendering = False
         if generation != self._generation:
             self._start_render()  # the article changed meanwhile: render the new one
@@ -287,7 +338,7 @@ class PreviewPane(QWidget):
                 update if self._pending_update is None else _as_full(update),
                 edited_at,
             )
-        self._show_checks()
+        self._show_checks(issues)
         if self._render_again or source != self._source:
             self._start_render()
 
@@ -377,21 +428,27 @@ class PreviewPane(QWidget):
 
     # --- checks ------------------------------------------------------------------
 
-    def _show_checks(self) -> None:
-        from editor.ui.preview.shell import layout_checks
-
-        if self.body is None:
-            return
-        items = layout_checks(self.body, self._meta)
+    def _show_checks(self, issues: list[LayoutIssue]) -> None:
+        self.issues = issues
         self.checks.clear()
-        for severity, message, line in items:
-            item = QListWidgetItem(f"{'⛔' if severity == 'error' else '⚠'} {message}")
+        style = self.style()
+        error_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
+        warning_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for issue in issues:
+            error = issue.severity.value == "error"
+            item = QListWidgetItem(error_icon if error else warning_icon, issue.message)
+            line = issue.line if issue.line is not None else -1
             item.setData(Qt.ItemDataRole.UserRole, line)
-            item.setToolTip(f"Line {line + 1}" if line >= 0 else "")
+            item.setToolTip(f"Line {line + 1}" if line >= 0 else issue.field.value)
             self.checks.addItem(item)
-        if not items:
-            self.checks.addItem(QListWidgetItem("✓ No layout problems found."))
-        self.checks_listed.emit(len(items))
+        if not issues:
+            self.checks.addItem(
+                QListWidgetItem(
+                    style.standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton),
+                    "No layout problems found.",
+                )
+            )
+        self.checks_listed.emit(len(issues))
 
     def _check_chosen(self, item: QListWidgetItem) -> None:
         line = item.data(Qt.ItemDataRole.UserRole)

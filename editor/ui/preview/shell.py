@@ -1,70 +1,120 @@
-"""The preview's page shell and its layout checks.
+"""The preview's page: the site theme's article page (what publishing writes), with the body
+filled and patched block by block, and the layout checks publishing runs.
 
-The shell comes from the site theme (the same page publishing writes) with an
-empty ``<article id="article-body">``; the body is then filled and patched
-block by block. While the theme's page function is not available, a plain
-shell with the same body container is used so the preview still works.
+Built off the UI thread: it reads the article's approved comments and the store's image facts.
 """
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from editor.core.rendering.body import RenderedBody
+    from editor.core.rendering.checks import AssetLookup, LayoutIssue
+    from editor.core.rendering.page import ArticlePage, PageComment
+    from editor.core.store import Store
 
-HEADLINE_LIMIT = 110
+# Belt and braces beside the request interceptor: the page may load nothing but our images.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; img-src newsdesk-media: data:; style-src 'unsafe-inline' newsdesk-media:; "
-    "font-src newsdesk-media: data:; script-src 'none'; frame-src 'none'; object-src 'none'"
+    "default-src 'none'; img-src newsdesk-media: data:; style-src 'unsafe-inline'; "
+    "font-src data:; script-src 'none'; frame-src 'none'; object-src 'none'; form-action 'none'"
 )
 
 
-def preview_shell(meta: dict[str, object]) -> str:
-    title = html.escape(str(meta.get("title") or "Untitled"))
-    dek = html.escape(str(meta.get("dek") or ""))
-    author = html.escape(str(meta.get("author") or ""))
-    category = html.escape(str(meta.get("category") or ""))
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ margin: 0; font: 18px/1.6 Georgia, 'DejaVu Serif', serif; color: #1d1d1f; background: #fff; }}
-header.site {{ border-bottom: 3px solid #1f2a36; padding: 12px 24px; font: 700 22px/1 'DejaVu Sans', sans-serif; }}
-main {{ max-width: 720px; margin: 0 auto; padding: 24px; }}
-.category {{ font: 700 13px 'DejaVu Sans', sans-serif; text-transform: uppercase; color: #b3261e; letter-spacing: .06em; }}
-h1 {{ font-size: 2.1em; line-height: 1.15; margin: .3em 0; }}
-.dek {{ font-size: 1.2em; color: #444; }}
-.byline {{ font: 14px 'DejaVu Sans', sans-serif; color: #666; border-bottom: 1px solid #ddd; padding-bottom: 12px; }}
-figure {{ margin: 1.5em 0; }} figure img {{ width: 100%; height: auto; display: block; }}
-figcaption {{ font: 14px/1.4 'DejaVu Sans', sans-serif; color: #555; margin-top: 6px; }}
-blockquote {{ border-left: 4px solid #1f2a36; margin: 1.2em 0; padding: .2em 1em; font-style: italic; }}
-@media (max-width: 760px) {{ main {{ padding: 14px; }} h1 {{ font-size: 1.6em; }} }}
-</style></head>
-<body><header class="site">Newsdesk</header>
-<main><div class="category">{category}</div><h1>{title}</h1><p class="dek">{dek}</p>
-<p class="byline">By {author}</p>
-<article id="article-body"></article></main></body></html>"""
+@dataclass(frozen=True)
+class PageFacts:
+    """What the page needs from the store besides the draft: read once per article."""
+
+    comments: tuple[PageComment, ...]
+    asset_lookup: AssetLookup
+    view_count: int
+    featured_asset_id: int | None = None
+    # reference, alt text, caption, credit of the featured image
+    featured: tuple[str, str, str, str] | None = None
 
 
-def layout_checks(body: RenderedBody, meta: dict[str, object]) -> list[tuple[str, str, int]]:
-    """(severity "error" | "warning", message, source line or -1), errors first."""
-    found: list[tuple[str, str, int]] = []
-    title = str(meta.get("title") or "")
-    if not title.strip():
-        found.append(("error", "The article has no headline.", -1))
-    elif len(title) > HEADLINE_LIMIT:
-        found.append(
-            (
-                "warning",
-                f"The headline is {len(title)} characters; keep it under {HEADLINE_LIMIT}.",
-                -1,
-            )
+def load_page_facts(store: Store, article_id: int, featured_asset_id: int | None) -> PageFacts:
+    from sqlalchemy import select
+
+    from editor.core.models import Article, ArticleId, Asset
+    from editor.core.rendering.article_data import approved_comments, asset_lookup
+
+    with store.session_factory() as session:
+        comments = tuple(approved_comments(session, article_id=ArticleId(article_id)))
+        lookup = asset_lookup(session)
+        views = session.scalar(select(Article.view_count).where(Article.id == article_id)) or 0
+        featured = None
+        if featured_asset_id is not None:
+            row = session.execute(
+                select(Asset.sha256, Asset.alt_text, Asset.caption, Asset.credit).where(
+                    Asset.id == featured_asset_id
+                )
+            ).first()
+            if row is not None:
+                featured = (row.sha256[:12], row.alt_text, row.caption, row.credit)
+    return PageFacts(comments, lookup, int(views), featured_asset_id, featured)
+
+
+def article_page(meta: dict[str, object], facts: PageFacts | None, source: str = "") -> ArticlePage:
+    from editor.core.rendering.page import ArticlePage, HeroImage
+
+    hero = None
+    if (
+        facts is not None
+        and facts.featured is not None
+        and meta.get("featured_asset_id") is not None
+    ):
+        reference, alt_text, caption, credit = facts.featured
+        info = facts.asset_lookup(reference)
+        hero = HeroImage(
+            reference=reference,
+            alt_text=alt_text,
+            caption=caption,
+            credit=credit,
+            width=info.width if info else None,
+            height=info.height if info else None,
         )
-    for warning in body.warnings:
-        found.append(("warning", warning.message, warning.line))
-    found.sort(key=lambda item: (item[0] != "error", item[2]))
-    return found
+    tags = meta.get("tags") or ()
+    return ArticlePage(
+        title=str(meta.get("title") or ""),
+        body_markdown=source,
+        dek=str(meta.get("dek") or ""),
+        author=str(meta.get("author") or ""),
+        category=str(meta.get("category") or ""),
+        tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (),
+        slug=str(meta.get("slug") or ""),
+        published_at=meta.get("published_at"),  # type: ignore[arg-type]
+        updated_at=meta.get("updated_at"),  # type: ignore[arg-type]
+        view_count=facts.view_count if facts is not None else 0,
+        hero=hero,
+    )
+
+
+def preview_shell(meta: dict[str, object], facts: PageFacts | None) -> str:
+    """The theme's page with an empty body, ready for the body to be filled in."""
+    from editor.core.rendering import render_article_page, render_body
+    from editor.ui.preview.web import media_url
+
+    page = render_article_page(
+        article_page(meta, facts),
+        facts.comments if facts is not None else (),
+        media_url=media_url,
+        body=render_body("", media_url=media_url),
+    )
+    policy = f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
+    return page.replace("<head>", f"<head>\n{policy}", 1)
+
+
+def layout_checks(
+    body: RenderedBody, meta: dict[str, object], facts: PageFacts | None
+) -> list[LayoutIssue]:
+    """The checks publishing runs (errors first)."""
+    from editor.core.rendering import check_layout
+    from editor.core.rendering.checks import Severity
+
+    lookup: AssetLookup = facts.asset_lookup if facts is not None else (lambda _reference: None)
+    issues = check_layout(article_page(meta, facts), body, asset_lookup=lookup)
+    return sorted(
+        issues, key=lambda issue: (issue.severity is not Severity.ERROR, issue.line or -1)
+    )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QProgressDialog,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -58,8 +59,12 @@ class PreflightDialog(QDialog):
         self.list = QListWidget()
         for issue in issues:
             where = f"line {issue.line + 1}" if issue.line is not None else issue.field.value
-            mark = "⛔" if issue.blocks_publishing else "⚠"
-            item = QListWidgetItem(f"{mark} {issue.message}  ({where})")
+            icon = self.style().standardIcon(
+                QStyle.StandardPixmap.SP_MessageBoxCritical
+                if issue.blocks_publishing
+                else QStyle.StandardPixmap.SP_MessageBoxWarning
+            )
+            item = QListWidgetItem(icon, f"{issue.message}  ({where})")
             item.setData(Qt.ItemDataRole.UserRole, issue)
             self.list.addItem(item)
         self.list.itemActivated.connect(self._chosen)
