@@ -11,5 +11,8 @@ from editor.bench import BenchContext, Figure
 
 def measure(context: BenchContext) -> list[Figure]:
     from editor.core.rendering.bench import measure as measure_core
+    from editor.ui.preview.bench import measure_live_preview
 
-    return [figure for figure in measure_core(Figure) if isinstance(figure, Figure)]
+    core = [figure for figure in measure_core(Figure) if isinstance(figure, Figure)]
+    # The real editor and QtWebEngine: keystroke to the page patched and laid out.
+    return core + measure_live_preview()
