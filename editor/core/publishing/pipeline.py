@@ -98,22 +98,13 @@ def make_renditions(
 ) -> int:
     """Renditions of every image the page shows (cached ones cost a file check); the
     number of images. Uses every core (up to four)."""
-    from editor.core.images.renditions import renditions_for_assets
+    from editor.core.publishing.renditions import renditions_for_images
 
-    asset_ids = content.asset_ids
-    reporter.step(PublishStep.IMAGES, 0, len(asset_ids))
-    if not asset_ids:
-        return 0
+    images = content.all_images
+    reporter.step(PublishStep.IMAGES, 0, len(images))
     with source.session_factory() as session:
-        made = renditions_for_assets(
-            session,
-            asset_ids=asset_ids,
-            cache=cache,
-            progress=lambda done, total: reporter.report(PublishStep.IMAGES, done, total),
-            cancelled=reporter.is_cancelled,
-        )
-    reporter.check_cancelled()
-    return len(made)
+        renditions_for_images(session, images, cache=cache, reporter=reporter)
+    return len(images)
 
 
 def site_path(content: ArticleContent, published_at: datetime | None = None) -> str:

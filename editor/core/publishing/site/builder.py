@@ -260,7 +260,7 @@ def _write_media(
     cache: ImageCache,
     reporter: StepReporter,
 ) -> None:
-    from editor.core.images.renditions import renditions_for_assets
+    from editor.core.publishing.renditions import renditions_for_images
 
     images: dict[str, ImageRef] = {}
     for content in articles:
@@ -268,21 +268,14 @@ def _write_media(
             images.setdefault(image.sha256, image)
     wanted = [(image, file) for image in images.values() for file in rendition_files(image)]
     unknown = {
-        image.asset_id
+        image.sha256: image
         for image, file in wanted
         if writer.old.files.get(MEDIA_FOLDER + file.filename) is None
         and not cache.rendition_path(image.sha256, file.width, file.format.extension).is_file()
     }
     if unknown:
         reporter.step(PublishStep.IMAGES, 0, len(unknown))
-        renditions_for_assets(
-            session,
-            asset_ids=sorted(unknown),
-            cache=cache,
-            progress=lambda done, total: reporter.report(PublishStep.IMAGES, done, total),
-            cancelled=reporter.is_cancelled,
-        )
-        reporter.check_cancelled()
+        renditions_for_images(session, list(unknown.values()), cache=cache, reporter=reporter)
     for image, file in wanted:
         writer.media(
             MEDIA_FOLDER + file.filename,
