@@ -14,6 +14,13 @@ import time
 STARTUP_PROBE_ENV = "NEWSDESK_STARTUP_PROBE"
 
 
+def allow_web_engine_as_root() -> None:
+    """Chromium refuses to start its sandbox as root (containers, CI); the preview loads only
+    our own sanitised page with its scripts off, so run it unsandboxed there rather than not at all."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+
 def run_app(*, store_url: str | None, demo: bool) -> int:
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtWidgets import QApplication
@@ -24,6 +31,7 @@ def run_app(*, store_url: str | None, demo: bool) -> int:
     from editor.ui.main_window import MainWindow
     from editor.ui.settings import Settings
 
+    allow_web_engine_as_root()
     # QtWebEngine (the preview) needs this set before the application exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -9,6 +9,10 @@ from pathlib import Path
 def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> list[Path]:
     """Open the demo store in a fresh window and save one PNG per area. Returns the files written."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+    from editor.app import allow_web_engine_as_root
+
+    allow_web_engine_as_root()
     from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -61,6 +65,7 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
         target = folder / f"{area.value}.png"
         window.grab().save(str(target))
         written.append(target)
+    written += _preview_shots(app, window, folder)
     window.show_area(Area.ARTICLES)
     app.processEvents()
     main_shot = folder / "main-window.png"
@@ -108,3 +113,45 @@ def _show_a_held_comment(window: object) -> None:
         QTimer.singleShot(10_000, loop.quit)
         pane.queue_view.select_row(held)
         loop.exec()
+
+
+def _preview_shots(app: object, window: object, folder: Path) -> list[Path]:
+    """The editor with the live preview, and the page alone at each device width."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from editor.ui.main_window import Area, MainWindow
+    from editor.ui.preview.pane import DeviceWidth
+
+    assert isinstance(window, MainWindow)
+    pane = window.editor_pane
+    if pane.draft is None:
+        return []
+    window.show_area(Area.EDITOR)
+    pane.show_preview(True)
+    preview = pane.preview
+    assert preview is not None
+
+    def settle(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    deadline = 60
+    while (preview.body is None or not preview._loaded) and deadline:
+        settle(250)
+        deadline -= 1
+    settle(1500)  # images arrive through the media scheme
+    written = []
+    shot = folder / "editor-preview.png"
+    window.grab().save(str(shot))
+    written.append(shot)
+    for device in DeviceWidth:
+        preview.set_device(device)
+        settle(1200)
+        target = folder / f"preview-{device.name.lower()}.png"
+        assert preview.view is not None
+        preview.view.grab().save(str(target))
+        written.append(target)
+    preview.set_device(DeviceWidth.DESKTOP)
+    pane.show_preview(False)
+    return written
