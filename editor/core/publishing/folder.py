@@ -255,13 +255,17 @@ def export_site(
     source: Store,
     *,
     folder: Path,
-    cache: ImageCache,
+    cache: ImageCache | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     files: SiteFiles | None = None,
 ) -> ExportOutcome:
     """Build the whole site of the store's published articles into ``folder`` (a
-    Newsdesk-managed link, see ``site.layout``) and swap it in. Reads the store only."""
+    Newsdesk-managed link, see ``site.layout``) and swap it in. Reads the store only.
+    ``cache``: where renditions are kept (default: the user's image cache)."""
+    from editor.core.images.cache import ImageCache
+
+    image_cache = cache or ImageCache.default()
     reporter = StepReporter(progress, cancelled)
     site_folder = SiteFolder(folder, files=files)
     open_site(site_folder)
@@ -269,7 +273,7 @@ def export_site(
         build = build_generation(
             session,
             site_folder,
-            cache=cache,
+            cache=image_cache,
             reporter=reporter,
             site=load_site_settings(session),
         )
