@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
         "screenshot", help="save PNG screenshots of the window with the demo store (offscreen)"
     )
     shots.add_argument("folder", nargs="?", default="resources/screenshots")
+    shots.add_argument(
+        "--wxr",
+        metavar="FILE",
+        default=None,
+        help="also import this WordPress export into a scratch store and show an article "
+        "and its comment queue",
+    )
     shots.set_defaults(handler=_run_screenshot)
 
     login = subcommands.add_parser(
@@ -206,6 +213,11 @@ def _run_screenshot(args: argparse.Namespace) -> int:
 
     for path in take_screenshots(Path(args.folder)):
         print(path)
+    if args.wxr:
+        from editor.ui.screenshot import take_wordpress_screenshots
+
+        for path in take_wordpress_screenshots(Path(args.folder), Path(args.wxr)):
+            print(path)
     return EXIT_OK
 
 

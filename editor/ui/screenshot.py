@@ -155,3 +155,80 @@ def _preview_shots(app: object, window: object, folder: Path) -> list[Path]:
     preview.set_device(DeviceWidth.DESKTOP)
     pane.show_preview(False)
     return written
+
+
+def take_wordpress_screenshots(
+    folder: Path, wxr_file: Path, *, title: str = "Template: Comments"
+) -> list[Path]:
+    """Import a WordPress export into a scratch store and show one imported article and its
+    comment queue (for the README's "moving in from WordPress" section)."""
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu")
+    from editor.app import allow_web_engine_as_root
+
+    allow_web_engine_as_root()
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from editor.core.moderation.queue import QueueTab
+    from editor.core.store import open_store, sqlite_url
+    from editor.core.wxr import import_wxr
+    from editor.ui.background import BackgroundRunner
+    from editor.ui.main_window import Area, MainWindow
+    from editor.ui.settings import Settings
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    if QApplication.instance() is None:
+        QApplication(["newsdesk-screenshot"])
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def settle(ms: int) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="newsdesk-wxr-shot-") as scratch:
+        url = sqlite_url(Path(scratch) / "imported.sqlite3")
+        store = open_store(url)
+        with store.session_factory.begin() as session:
+            import_wxr(session, wxr_file)
+        store.close()
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        runner = BackgroundRunner()
+        window = MainWindow(Settings(settings), runner)
+        window.resize(1280, 800)
+        window.show()
+        loop = QEventLoop()
+        window.articles_pane.articles_listed.connect(lambda _count: loop.quit())
+        QTimer.singleShot(30_000, loop.quit)
+        window.open_store(url)
+        loop.exec()
+        article = next(
+            (row for row in window.articles_pane.model._rows if row.title == title), None
+        )
+        if article is None:
+            raise SystemExit(f"no article titled {title!r} in {wxr_file}")
+        window.open_article(int(article.id))
+        settle(1500)
+        shot = folder / "wordpress-article.png"
+        window.grab().save(str(shot))
+        written.append(shot)
+        pane = window.moderation_pane
+        window.show_area(Area.MODERATION)
+        settle(1500)
+        index = pane.article_filter.findData(int(article.id))
+        if index >= 0:
+            pane.article_filter.setCurrentIndex(index)
+        pane.set_tab(QueueTab.ALL)
+        settle(2500)
+        shot = folder / "wordpress-queue.png"
+        window.grab().save(str(shot))
+        written.append(shot)
+        window.close()
+        runner.wait_for_done(10_000)
+        if window.store is not None:
+            window.store.close()
+    return written
