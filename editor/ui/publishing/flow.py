@@ -8,9 +8,10 @@ or a fault is a message with Retry; the draft is never touched by a failed publi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, SignalInstance
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,6 +30,8 @@ from editor.ui.background import Lane
 
 if TYPE_CHECKING:
     from editor.core.publishing import PreflightIssue, PublishOutcome, UnpublishOutcome
+
+    Progress = Callable[[object, int, int], None]
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
 
@@ -166,11 +169,7 @@ class PublishFlow(QObject):
     def _publish(
         self, store: Store, *, article_id: int, target: str, author: str, expected_version: int
     ) -> None:
-        self._cancel.clear()
-        self._open_progress("Publishing…")
-        relay, cancel = self._relay, self._cancel
-
-        def work() -> PublishOutcome:
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> PublishOutcome:
             from editor.core.publishing import publish_article
 
             return publish_article(
@@ -179,26 +178,72 @@ class PublishFlow(QObject):
                 target=target,
                 author=author,
                 expected_version=expected_version,
-                progress=lambda step, done, total: relay.progressed.emit(
-                    _step_label(step), done, total
-                ),
-                cancelled=cancel.is_set,
+                progress=progress,
+                cancelled=cancelled,
             )
 
-        def done(outcome: PublishOutcome) -> None:
+        def retry() -> None:
+            self._publish(
+                store,
+                article_id=article_id,
+                target=target,
+                author=author,
+                expected_version=expected_version,
+            )
+
+        self._run_with_progress("Publishing", "Published", work, self.published, retry)
+
+    def unpublish(self, store: Store, *, article_id: int, target: str, author: str) -> None:
+        if self.busy:
+            return
+        self.busy = True
+
+        def work(progress: Progress, cancelled: Callable[[], bool]) -> UnpublishOutcome:
+            from editor.core.publishing import unpublish_article
+
+            return unpublish_article(
+                store,
+                article_id=article_id,
+                target=target,
+                author=author,
+                progress=progress,
+                cancelled=cancelled,
+            )
+
+        self._run_with_progress("Unpublishing", "Unpublished", work, self.unpublished, None)
+
+    def _run_with_progress(
+        self,
+        doing: str,
+        done_title: str,
+        work: Callable[[Progress, Callable[[], bool]], PublishOutcome | UnpublishOutcome],
+        finished: SignalInstance,
+        retry: Callable[[], None] | None,
+    ) -> None:
+        """Run ``work`` in the compute lane behind a cancellable progress dialog; end with a
+        result box (a link to the page when there is one) or a failure box with Retry."""
+        self._cancel.clear()
+        self._open_progress(f"{doing}…")
+        relay, cancel = self._relay, self._cancel
+
+        def progress(step: object, done: int, total: int) -> None:
+            relay.progressed.emit(_step_label(step), done, total)
+
+        def succeeded(outcome: PublishOutcome | UnpublishOutcome) -> None:
             self._close_progress()
             self.busy = False
             box = QMessageBox(
                 QMessageBox.Icon.Information,
-                "Published",
+                done_title,
                 outcome.summary,
                 QMessageBox.StandardButton.Ok,
                 self._parent_widget,
             )
-            if outcome.warnings:
-                box.setInformativeText("\n".join(issue.message for issue in outcome.warnings[:8]))
-            url = outcome.url
-            if url.startswith(("file:", "http:", "https:")) or url.startswith("/"):
+            warnings = getattr(outcome, "warnings", ())
+            if warnings:
+                box.setInformativeText("\n".join(issue.message for issue in warnings[:8]))
+            url = str(getattr(outcome, "url", ""))
+            if url.startswith(("file:", "http:", "https:", "/")):
                 open_button = box.addButton("Open in Browser", QMessageBox.ButtonRole.ActionRole)
                 open_button.clicked.connect(
                     lambda: QDesktopServices.openUrl(
@@ -207,63 +252,14 @@ class PublishFlow(QObject):
                 )
             self.result_box = box
             box.open()
-            self.published.emit(outcome)
+            finished.emit(outcome)
 
         self._runner.run(
-            "publish",
-            work,
+            doing.lower(),
+            lambda: work(progress, cancel.is_set),
             lane=Lane.COMPUTE,
-            on_success=done,
-            on_failure=lambda error: self._failed(
-                error,
-                retry=lambda: self._publish(
-                    store,
-                    article_id=article_id,
-                    target=target,
-                    author=author,
-                    expected_version=expected_version,
-                ),
-            ),
-        )
-
-    def unpublish(self, store: Store, *, article_id: int, target: str, author: str) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self._cancel.clear()
-        self._open_progress("Unpublishing…")
-        relay, cancel = self._relay, self._cancel
-
-        def work() -> UnpublishOutcome:
-            from editor.core.publishing import unpublish_article
-
-            return unpublish_article(
-                store,
-                article_id=article_id,
-                target=target,
-                author=author,
-                progress=lambda step, done, total: relay.progressed.emit(
-                    _step_label(step), done, total
-                ),
-                cancelled=cancel.is_set,
-            )
-
-        def done(outcome: UnpublishOutcome) -> None:
-            self._close_progress()
-            self.busy = False
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                "Unpublished",
-                outcome.summary,
-                QMessageBox.StandardButton.Ok,
-                self._parent_widget,
-            )
-            self.result_box = box
-            box.open()
-            self.unpublished.emit(outcome)
-
-        self._runner.run(
-            "unpublish", work, lane=Lane.COMPUTE, on_success=done, on_failure=self._failed
+            on_success=succeeded,
+            on_failure=lambda error: self._failed(error, retry=retry),
         )
 
     # --- progress and failures ---------------------------------------------
