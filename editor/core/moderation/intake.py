@@ -462,6 +462,16 @@ def receive_comments(
             results[position] = ReceivedComment(
                 CommentId(new_id), decision.status, decision.spam_score, decision.reasons
             )
+        from editor.core.moderation.service import refresh_comment_counts
+
+        refresh_comment_counts(
+            session,
+            [
+                new_id
+                for new_id, decision in zip(new_ids, decisions, strict=True)
+                if decision.status is CommentStatus.APPROVED
+            ],
+        )
     return [results[index] for index in range(len(comments))]
 
 

@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from editor.core.models import (
+    Article,
     Comment,
     CommentId,
     CommentStatus,
@@ -288,6 +289,42 @@ def _apply(
                     events_for(comments.c.id).where(_among(session, comments.c.id, chunk)),
                 )
             )
+    approval_changed = [
+        comment_id
+        for comment_id, (from_status, to_status) in moves.items()
+        if CommentStatus.APPROVED in (from_status, to_status)
+    ]
+    refresh_comment_counts(session, approval_changed)
+
+
+def refresh_comment_counts(session: Session, comment_ids: Iterable[int]) -> None:
+    """Recount the approved comments of the articles these comments belong to.
+
+    ``Article.comment_count`` is what the site and the article list show. The count is
+    written without touching the article's version or updated time: approving a comment is
+    not an edit, and must not make an editor's next save a conflict.
+    """
+    ids = sorted(set(comment_ids))
+    if not ids:
+        return
+    article_ids: set[int] = set()
+    for chunk in _chunks(ids):
+        article_ids.update(
+            session.scalars(select(Comment.article_id).where(Comment.id.in_(chunk)).distinct())
+        )
+    approved = (
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.article_id == Article.id, Comment.status == CommentStatus.APPROVED)
+        .scalar_subquery()
+    )
+    for chunk in _chunks(sorted(article_ids)):
+        session.execute(
+            update(Article)
+            .where(Article.id.in_(chunk))
+            .values(comment_count=approved, updated_at=Article.updated_at)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _lessons(
