@@ -2,7 +2,7 @@
 
 Measured on a throwaway SQLite store, and on a throwaway PostgreSQL cluster when
 the server binaries and the test helper that starts one are available. The UI
-figures (view update, memory) are measured by the UI's own group.
+figures (the real pane, offscreen, in a process of its own) are ``measure_ui``'s.
 """
 
 from __future__ import annotations
@@ -371,6 +371,7 @@ def measure(context: BenchContext) -> list[Figure]:
                 Figure("moderation.sqlite.generate_1m", time.perf_counter() - started, "s", None)
             )
             figures.extend(_measure_store(store, "moderation.sqlite"))
+            figures.extend(measure_ui(store.url, "moderation.ui.sqlite"))
         finally:
             store.close()
     with _postgres_url() as url:
@@ -387,6 +388,206 @@ def measure(context: BenchContext) -> list[Figure]:
                 )
             )
             figures.extend(_measure_store(store, "moderation.postgresql"))
+            figures.extend(measure_ui(store.url, "moderation.ui.postgresql"))
         finally:
             store.close()
     return figures
+
+
+# --- UI figures: the real moderation pane, offscreen, in a process of its own -----------
+
+UI_APPROVALS = 100
+UI_OPENS = 3
+UI_SEARCH_WORDS = ("storm", "river", "budget")
+
+
+def measure_ui(store_url: str, prefix: str) -> list[Figure]:
+    """The pane's figures on a generated store, measured in a fresh process so its memory
+    (the peak resident size of that process) is the app's alone."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ)
+    if not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    code = (
+        "import json, sys\n"
+        "from editor.bench.moderation import ui_probe\n"
+        "print(json.dumps(ui_probe(sys.argv[1])))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, store_url],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        tail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return [Figure(f"{prefix}.failed ({tail[:120]})", math.nan, "", None)]
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    return [
+        Figure(f"{prefix}.{name}", float(value), unit, target)
+        for name, value, unit, target in measured
+    ]
+
+
+def ui_probe(store_url: str) -> list[tuple[str, float, str, float | None]]:
+    """Runs in the child: open the queue, jump to the end, approve, search, in the real pane.
+
+    Times are UI-thread times from the action to the rows on screen: every wait ends
+    with a synchronous repaint of the table, so drawing is included.
+    """
+    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from editor.core.moderation.queue import QueueTab
+    from editor.core.store import open_store
+    from editor.ui.background import BackgroundRunner
+    from editor.ui.moderation.pane import ModerationPane
+    from editor.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication(["newsdesk-bench"])
+    figures: list[tuple[str, float, str, float | None]] = []
+    baseline_mb = _peak_memory_mb()
+    store = open_store(store_url)
+    scratch = tempfile.mkdtemp(prefix="newsdesk-bench-ui-")
+    settings = Settings(QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat))
+    settings.preferences.moderator_name = "Bench"
+    runner = BackgroundRunner()
+    pane = ModerationPane(runner, settings)
+    pane.resize(1280, 800)
+    pane.build()  # as in the app, where the pane exists before the moderator opens a queue
+    pane.show()
+    app.processEvents()
+
+    def wait_for(done: Callable[[], bool], timeout_s: float = 60) -> None:
+        deadline = time.perf_counter() + timeout_s
+        while not done():
+            if time.perf_counter() > deadline:
+                raise TimeoutError("the pane did not finish in time")
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
+
+    def wait_signal(signal: Any, timeout_ms: int = 60_000) -> None:
+        loop = QEventLoop()
+        signal.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        signal.disconnect(loop.quit)
+
+    def idle() -> None:
+        runner.wait_for_done()
+        wait_for(lambda: not runner.busy)
+        app.processEvents()
+
+    def shown(row: int) -> bool:
+        return pane.model.row_at(row) is not None
+
+    # Open: from set_store to the first window drawn; the median of three opens, each on
+    # a freshly opened store (opening and migrating it is not the queue's time).
+    opens = []
+    for attempt in range(UI_OPENS):
+        if attempt:
+            pane.set_store(None)
+            idle()
+            store.close()
+            store = open_store(store_url)
+        started = time.perf_counter()
+        pane.set_store(store)
+        wait_for(lambda: pane.model.rowCount() > 0 and shown(0))
+        pane.table.viewport().repaint()
+        opens.append((time.perf_counter() - started) * 1000)
+        idle()
+    figures.append(("open_queue", statistics.median(opens), "ms", 100))
+    pane.table.setFocus()
+
+    # Jump to the end of a tab never scrolled before (its last window is not cached).
+    for tab, name in ((QueueTab.PENDING, "jump_to_end"), (QueueTab.ALL, "jump_to_end_all_tab")):
+        if pane.queue_view.tab is not tab:
+            pane.queue_view.set_tab(tab)
+            wait_signal(pane.queue_loaded)
+            idle()
+        last = pane.model.rowCount() - 1
+        started = time.perf_counter()
+        QTest.keyClick(pane.table, Qt.Key.Key_End)
+        wait_for(lambda last=last: shown(last))
+        pane.table.viewport().repaint()
+        figures.append((name, (time.perf_counter() - started) * 1000, "ms", 100))
+        idle()
+        QTest.keyClick(pane.table, Qt.Key.Key_Home)
+        idle()
+
+    # Approve: key press to the row gone and the next comment current (the store write
+    # follows in the store lane), then the same with the table redrawn.
+    pane.queue_view.set_tab(QueueTab.PENDING)
+    wait_signal(pane.queue_loaded)
+    idle()
+    handled, drawn, stored = [], [], []
+    for _ in range(UI_APPROVALS):
+        before = pane.model.rowCount()
+        next_id = pane.model.row_at(1).id  # type: ignore[union-attr]
+        moderated: list[object] = []
+        pane.comment_moderated.connect(moderated.append)
+        started = time.perf_counter()
+        QTest.keyClick(pane.table, Qt.Key.Key_A)
+        handled.append(time.perf_counter() - started)
+        pane.table.viewport().repaint()
+        drawn.append(time.perf_counter() - started)
+        assert pane.model.rowCount() == before - 1
+        assert pane.queue_view.current_comment().id == next_id  # type: ignore[union-attr]
+        wait_for(lambda moderated=moderated: bool(moderated))
+        stored.append(time.perf_counter() - started)
+        pane.comment_moderated.disconnect(moderated.append)
+        idle()
+    figures.append(("approve_one_p95", statistics.quantiles(handled, n=20)[-1] * 1000, "ms", 5))
+    figures.append(
+        ("approve_one_drawn_p95", statistics.quantiles(drawn, n=20)[-1] * 1000, "ms", None)
+    )
+    figures.append(
+        ("approve_one_stored_p95", statistics.quantiles(stored, n=20)[-1] * 1000, "ms", None)
+    )
+    figures.append(("cached_rows", pane.model.cached_rows, "rows", None))
+
+    # Search: from the query applied (the 200 ms typing pause left out) to its first rows drawn.
+    timings, matches = [], []
+    for word in UI_SEARCH_WORDS:
+        pane.search_field.blockSignals(True)
+        pane.search_field.setText(word)
+        pane.search_field.blockSignals(False)
+        started = time.perf_counter()
+        pane.apply_filters()
+        wait_signal(pane.queue_loaded)
+        pane.table.viewport().repaint()
+        timings.append((time.perf_counter() - started) * 1000)
+        matches.append(pane.model.rowCount())
+        idle()
+    figures.append(("search_first_page", max(timings), "ms", 50))
+    figures.append(("search_first_page_matches", min(matches), "rows", None))
+
+    figures.append(("memory_baseline", baseline_mb, "MB", None))
+    figures.append(("memory_peak", _peak_memory_mb(), "MB", 150))
+    pane.shutdown()
+    runner.wait_for_done()
+    store.close()
+    return figures
+
+
+def _peak_memory_mb() -> float:
+    """Peak resident memory of this process: VmHWM on Linux (ru_maxrss would also count
+    what the parent held when it started us), ru_maxrss elsewhere."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
