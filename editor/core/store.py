@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
 STORE_ENV = "NEWSDESK_STORE"
+# pg_advisory_xact_lock key held while a store is migrated ("ndsk" in ASCII).
+MIGRATION_LOCK_KEY = 0x6E64736B
 SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -299,8 +301,17 @@ def _migrate(engine: Engine) -> None:
             raise StoreTooNew(_too_new_message(display_url(engine.url), revision))
 
     from alembic import command
+    from sqlalchemy import text
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Two Newsdesks opening a new shared store at once: one migrates, the other waits
+            # here and then finds the schema made (instead of both creating the same tables).
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
+            if _current_revision(connection) == SCHEMA_HEAD:
+                return
         config = alembic_config(connection=connection)
         command.upgrade(config, "head")
 

@@ -290,3 +290,19 @@ def test_postgres_password_comes_from_the_keyring(
             store.close()
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.mark.postgres
+def test_two_apps_opening_a_new_shared_store_at_once_both_succeed(postgres_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_report(_index: int) -> str | None:
+        opened = open_store(postgres_url)
+        try:
+            return opened.schema_revision()
+        finally:
+            opened.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        revisions = list(pool.map(open_and_report, range(3), timeout=60))
+    assert revisions == [SCHEMA_HEAD] * 3
