@@ -18,9 +18,11 @@ from collections.abc import Callable
 MediaUrl = Callable[[str, int], str]
 
 # Widths the image pipeline makes renditions at; ``srcset`` offers all of them.
-RENDITION_WIDTHS = (480, 800, 1200, 1600)
+# The same widths as ``editor.core.images.renditions.RENDITION_WIDTHS`` (a test keeps them equal),
+# so every srcset entry names a file publishing really writes.
+RENDITION_WIDTHS = (400, 800, 1600)
 # The rendition ``src`` points at, for browsers that ignore ``srcset``.
-DEFAULT_RENDITION_WIDTH = 1200
+DEFAULT_RENDITION_WIDTH = 800
 # The body column is at most 720 px wide; figures fill it, and the screen on phones.
 BODY_IMAGE_SIZES = "(max-width: 760px) 100vw, 720px"
 HERO_IMAGE_SIZES = "(max-width: 1200px) 100vw, 1200px"

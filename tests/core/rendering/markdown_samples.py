@@ -10,6 +10,7 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 
+from editor.core.rendering.media import DEFAULT_RENDITION_WIDTH
 from editor.core.rendering.sanitize import sanitize_html
 from editor.core.rendering.syntax import FigureProcessor, shape_quotes
 
@@ -136,5 +137,7 @@ def reference_media_url(reference: str, width: int) -> str:
 
 
 def _squash(fragment: str) -> str:
-    fragment = re.sub(r'src="asset:([0-9a-f]+)"', r'src="asset:\1?w=1200"', fragment)
+    fragment = re.sub(
+        r'src="asset:([0-9a-f]+)"', rf'src="asset:\1?w={DEFAULT_RENDITION_WIDTH}"', fragment
+    )
     return re.sub(r"\s+", " ", fragment).strip()

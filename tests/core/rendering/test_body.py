@@ -68,9 +68,9 @@ def test_a_figure_has_srcset_alt_caption_and_credit_with_urls_from_the_resolver(
     figure = re.sub(r' data-block="[^"]*"', "", html)
     assert figure == (
         '<figure class="figure"><img alt="Engineers at the lock" decoding="async" loading="lazy" '
-        'sizes="(max-width: 760px) 100vw, 720px" src="/media/0123456789ab-1200.jpg" '
-        'srcset="/media/0123456789ab-480.jpg 480w, /media/0123456789ab-800.jpg 800w, '
-        '/media/0123456789ab-1200.jpg 1200w, /media/0123456789ab-1600.jpg 1600w">'
+        'sizes="(max-width: 760px) 100vw, 720px" src="/media/0123456789ab-800.jpg" '
+        'srcset="/media/0123456789ab-400.jpg 400w, /media/0123456789ab-800.jpg 800w, '
+        '/media/0123456789ab-1600.jpg 1600w">'
         '<figcaption>Caption <em>here</em>. <span class="credit">Photo: Mara Quinn</span>'
         "</figcaption>\n</figure>"
     )
@@ -191,3 +191,10 @@ def test_after_any_edits_the_patched_preview_equals_a_fresh_full_render(
         assert update.body.html == fresh.html
         assert top_level_problems(fresh.html) == []
         assert update.body.outline == fresh.outline
+
+
+def test_srcset_widths_are_the_widths_publishing_makes() -> None:
+    from editor.core.images.renditions import RENDITION_WIDTHS as MADE
+    from editor.core.rendering.media import RENDITION_WIDTHS as OFFERED
+
+    assert tuple(OFFERED) == tuple(MADE)

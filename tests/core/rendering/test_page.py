@@ -114,7 +114,7 @@ def test_the_page_has_the_parts_of_a_news_article() -> None:
     )
     assert "Updated" in page and ">1,834<" in page
     hero = outline.find(tag="img", alt="Engineers lower the gate")[0]
-    assert hero["src"] == "/media/0123456789ab-1200.jpg"
+    assert hero["src"] == "/media/0123456789ab-800.jpg"
     assert "/media/0123456789ab-1600.jpg 1600w" in str(hero["srcset"])
     assert outline.find(tag="article", id="article-body")
     assert len(outline.find(tag="section", id="comments")) == 1
@@ -210,7 +210,7 @@ def test_index_and_tag_pages_list_teasers() -> None:
     ]
     index = render_index_page(teasers, media_url=PUBLISHED_MEDIA, site=SITE)
     assert index.index("Lead story") < index.index("Second story")
-    assert 'src="/media/0123456789ab-1200.jpg"' in index
+    assert 'src="/media/0123456789ab-800.jpg"' in index
     assert "Tuesday, 24 November 2026" in index
     tagged = render_tag_page("Weir Street", teasers[1:], media_url=PUBLISHED_MEDIA, site=SITE)
     assert '<h1 class="listing-title">Weir Street</h1>' in tagged and "Second story" in tagged

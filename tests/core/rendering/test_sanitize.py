@@ -240,5 +240,5 @@ def test_safe_markup_survives() -> None:
     )
     rendered = render_body(source, media_url=MEDIA).html
     assert '<a href="https://example.org/x?a=1&amp;b=2" title="t">link</a>' in rendered
-    assert '<img src="/media/0123456789ab-1200.jpg" alt="a">' in rendered
+    assert '<img src="/media/0123456789ab-800.jpg" alt="a">' in rendered
     assert "<b>bold</b>" in rendered
