@@ -591,7 +591,7 @@ class EditorPane(QMainWindow):
 
     def _preview_source_changed(self) -> None:
         if self.preview is not None and self.preview.isVisible() and not self._loading:
-            self.preview.set_source(self.text.toPlainText())
+            self.preview.set_source(self.text.toPlainText)
 
     def _preview_meta_changed(self) -> None:
         if self.preview is not None and self.preview.isVisible() and not self._loading:

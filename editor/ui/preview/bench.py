@@ -87,8 +87,17 @@ def measure_live_preview() -> list[Figure]:
             latencies: list[float] = []
             ui_times: list[float] = []
 
-            def record(ms: float, _full: bool, latencies: list[float] = latencies) -> None:
+            in_page: list[float] = []
+
+            def record(
+                ms: float,
+                _full: bool,
+                latencies: list[float] = latencies,
+                in_page: list[float] = in_page,
+                preview: object = preview,
+            ) -> None:
                 latencies.append(ms)
+                in_page.append(preview.last_page_ms)  # type: ignore[attr-defined]
 
             preview.preview_updated.connect(record)
             document = pane.text.document()
@@ -125,6 +134,12 @@ def measure_live_preview() -> list[Figure]:
                     5,
                 ),
                 Figure(f"preview.ui.full_render_and_swap_{label}", full_ms, "ms", None),
+                Figure(
+                    f"preview.ui.page_patch_and_layout_p50_{label}",
+                    statistics.median(in_page) if in_page else float("nan"),
+                    "ms",
+                    None,
+                ),
             ]
             pane.undo_stack.clear()
         print(f"preview: the 10k case is {name}", file=sys.stderr)

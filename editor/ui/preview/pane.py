@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ PATCH_SCRIPT = (Path(__file__).with_name("patch.js")).read_text(encoding="utf-8"
 # Bursts are merged by "one render running, the newest text waiting", not by a delay:
 # a zero timer only gathers keystrokes already queued in the same event-loop pass.
 RENDER_DELAY_MS = 0
+CHECKS_DELAY_MS = 400
 
 
 class DeviceWidth(enum.IntEnum):
@@ -87,7 +89,8 @@ class PreviewPane(QWidget):
         self._meta: dict[str, object] = {}
         self._facts: PageFacts | None = None
         self.issues: list[LayoutIssue] = []
-        self._source = ""
+        self._source: str | Callable[[], str] = ""
+        self._edits = 0
         self.device = DeviceWidth.DESKTOP
 
         self.device_buttons = QButtonGroup(self)
@@ -142,6 +145,11 @@ class PreviewPane(QWidget):
         self._render_timer.setInterval(RENDER_DELAY_MS)
         self._render_timer.timeout.connect(self._start_render)
         self._edited_at = 0.0
+        self.last_page_ms = 0.0  # time the page itself spent patching and laying out
+        self._checks_timer = QTimer(self)
+        self._checks_timer.setSingleShot(True)
+        self._checks_timer.setInterval(CHECKS_DELAY_MS)
+        self._checks_timer.timeout.connect(self._run_checks)
         self._scrolled_to: str | None = None
 
     # --- the web view (made on first use: Chromium starts only when someone previews) ---
@@ -277,8 +285,11 @@ class PreviewPane(QWidget):
             on_failure=self._render_failed,
         )
 
-    def set_source(self, source: str) -> None:
+    def set_source(self, source: str | Callable[[], str]) -> None:
+        """The article text changed. A callable is read only when a render starts, so a burst
+        of keystrokes copies a long text once, not once per key."""
         self._source = source
+        self._edits += 1
         self._edited_at = time.perf_counter()
         if self._renderer is None:
             return
@@ -295,21 +306,19 @@ class PreviewPane(QWidget):
             return
         self._rendering = True
         self._render_again = False
+        if callable(self._source):
+            self._source = self._source()
         source, edited_at, generation = self._source, self._edited_at, self._generation
+        edits = self._edits
 
-        meta, facts = dict(self._meta), self._facts
-
-        def render() -> tuple[BodyUpdate, list[LayoutIssue]]:
-            from editor.ui.preview.shell import layout_checks
-
-            update = renderer.update(source)
-            return update, layout_checks(update.body, meta, facts)
+        def render() -> BodyUpdate:
+            return renderer.update(source)
 
         self._runner.run(
             "render preview",
             render,
             lane=Lane.COMPUTE,
-            on_success=lambda result: self._rendered(result, source, edited_at, generation),
+            on_success=lambda result: self._rendered(result, edits, edited_at, generation),
             on_failure=self._render_failed,
         )
 
@@ -320,12 +329,11 @@ class PreviewPane(QWidget):
 
     def _rendered(
         self,
-        result: tuple[BodyUpdate, list[LayoutIssue]],
-        source: str,
+        update: BodyUpdate,
+        edits: int,
         edited_at: float,
         generation: int,
     ) -> None:
-        update, issues = result
         self._rendering = False
         if generation != self._generation:
             self._start_render()  # the article changed meanwhile: render the new one
@@ -338,8 +346,9 @@ class PreviewPane(QWidget):
                 update if self._pending_update is None else _as_full(update),
                 edited_at,
             )
-        self._show_checks(issues)
-        if self._render_again or source != self._source:
+        # The checks walk the whole body: run them after typing pauses, not on every key.
+        self._checks_timer.start()
+        if self._render_again or edits != self._edits:
             self._start_render()
 
     def _render_failed(self, error: BaseException) -> None:
@@ -363,8 +372,9 @@ class PreviewPane(QWidget):
         payload = json.dumps(update.as_json())
         full = update.full
 
-        def done(_result: object) -> None:
+        def done(in_page_ms: object) -> None:
             elapsed = (time.perf_counter() - edited_at) * 1000
+            self.last_page_ms = float(in_page_ms) if isinstance(in_page_ms, int | float) else -1.0
             self.timing_label.setText(f"{'full' if full else 'patched'} in {elapsed:.0f} ms")
             self.preview_updated.emit(elapsed, full)
 
@@ -427,6 +437,18 @@ class PreviewPane(QWidget):
         )
 
     # --- checks ------------------------------------------------------------------
+
+    def _run_checks(self) -> None:
+        body, meta, facts = self.body, dict(self._meta), self._facts
+        if body is None:
+            return
+
+        def check() -> list[LayoutIssue]:
+            from editor.ui.preview.shell import layout_checks
+
+            return layout_checks(body, meta, facts)
+
+        self._runner.run("check layout", check, lane=Lane.COMPUTE, on_success=self._show_checks)
 
     def _show_checks(self, issues: list[LayoutIssue]) -> None:
         self.issues = issues
