@@ -29,6 +29,12 @@ def is_plain(query: QueueQuery) -> bool:
     return query == QueueQuery(tab=query.tab)
 
 
+def reads_counts(store: Store, query: QueueQuery) -> bool:
+    """Whether reading ``query`` reads every tab's count too: PostgreSQL keeps the counts
+    in a table (reading them costs nothing); on SQLite the All tab needs all four."""
+    return is_plain(query) and (query.tab is QueueTab.ALL or not store.is_sqlite)
+
+
 @dataclass
 class LoadRequest:
     query: QueueQuery
@@ -70,12 +76,13 @@ def read_view(store: Store, request: LoadRequest, *, window: int) -> LoadedView:
         if request.with_counts:
             latest = queue.latest_comment_id(session=session)
         capped = False
-        if is_plain(query) and query.tab is QueueTab.ALL:
+        if reads_counts(store, query):
             counts = queue.status_counts(session=session)
-            total = counts[QueueTab.ALL]
+            total = counts[query.tab]
         elif is_plain(query):
-            # One status's count, not all four (a "since the beginning" filter keeps
-            # ``count`` on that status's index); the others follow in their own job.
+            # SQLite counts each status on its index: count this tab's alone (a "since the
+            # beginning" filter keeps ``count`` on that index); the others follow in a job
+            # of their own, after the first rows are on screen.
             total = queue.count(dataclasses.replace(query, since=_BEGINNING), session=session)
         elif query.is_search:
             # One pass over the matches gives the first page and a capped count.

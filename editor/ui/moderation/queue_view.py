@@ -36,11 +36,11 @@ from editor.ui.moderation.loading import (
     Arrivals,
     LoadedView,
     LoadRequest,
-    is_plain,
     read_arrivals,
     read_counts,
     read_total,
     read_view,
+    reads_counts,
 )
 from editor.ui.moderation.models import (
     WINDOW,
@@ -275,9 +275,7 @@ class QueueView(QWidget):
             on_failure=self._load_failed,
             lane=Lane.STORE,
         )
-        if request.with_counts and not (
-            is_plain(request.query) and request.query.tab is QueueTab.ALL
-        ):
+        if request.with_counts and not reads_counts(store, request.query):
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
