@@ -9,10 +9,11 @@ store changes or the pane goes away.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from editor.ui.background import Lane
 
@@ -44,6 +45,10 @@ class NewCommentWatcher(QObject):
         self._thread: threading.Thread | None = None
         self._heard.connect(self._forward)
         self._failed.connect(self.listening_failed)
+        application = QCoreApplication.instance()
+        if application is not None:
+            # The listening connection is closed before the app goes, not left to exit.
+            application.aboutToQuit.connect(self.stop)
 
     @property
     def is_listening(self) -> bool:
@@ -119,6 +124,9 @@ def _listen(url: str, stop: threading.Event, heard: object, failed: object) -> N
             if stop.is_set():
                 return
             heard.emit([int(found) for found in ids])  # type: ignore[attr-defined]
-    except Exception as error:  # the connection dropped or the database went away
-        if not stop.is_set():
+    except Exception as error:  # the connection dropped, the database or the pane went away
+        if stop.is_set():
+            return
+        # The watcher may be gone too (its C++ object deleted): then there is no one to tell.
+        with contextlib.suppress(RuntimeError):
             failed.emit(f"Live updates stopped: {error}")  # type: ignore[attr-defined]

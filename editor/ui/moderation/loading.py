@@ -94,10 +94,11 @@ def read_view(store: Store, request: LoadRequest, *, window: int) -> LoadedView:
         else:
             total = queue.count(query, session=session)
         offset = max(0, min(request.around_row - window // 2, total - window))
-        if query.is_search and offset + window <= total:
-            ids = first[offset : offset + window]
-        else:
-            ids = queue.window(query, session=session, offset=offset, limit=window, total=total)
+        ids: list[int] = first[offset : offset + window]
+        if not (query.is_search and offset + window <= total):
+            ids = list(
+                queue.window(query, session=session, offset=offset, limit=window, total=total)
+            )
         rows = queue.rows(ids, session=session)
     return LoadedView(request, counts, latest, total, capped, offset, rows)
 
