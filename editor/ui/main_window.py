@@ -360,6 +360,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.editor_pane.save_now()
+        if self.editor_pane.preview is not None:
+            self.editor_pane.preview.shutdown()
         self.settings.window.geometry = self.saveGeometry()
         self.settings.window.state = self.saveState()
         self.settings.window.current_area = self.current_area.value

@@ -166,6 +166,7 @@ class PreviewPane(QWidget):
         # QtWebEngine costs ~0.25 s, which only people who open the preview should pay.
         register_media_scheme()
         profile, self.interceptor = make_profile(self._fetch_media, self)
+        self.profile = profile
         view = QWebEngineView()
         # The page belongs to the view (inside the frame, made before the profile), so it is
         # destroyed before its profile, as QtWebEngine requires.
@@ -188,6 +189,24 @@ class PreviewPane(QWidget):
         self.view = view
         self._apply_device()
         return view
+
+    def shutdown(self) -> None:
+        """Delete the page, then its profile, now: QtWebEngine requires that order, and leaving
+        it to object teardown at exit does not guarantee it (seen as crashes at exit)."""
+        import shiboken6
+
+        view, self.view = self.view, None
+        if view is None:
+            return
+        self._renderer = None
+        page = view.page()
+        view.hide()
+        if shiboken6.isValid(page):
+            shiboken6.delete(page)
+        if shiboken6.isValid(view):
+            shiboken6.delete(view)
+        if shiboken6.isValid(self.profile):
+            shiboken6.delete(self.profile)
 
     def set_device(self, device: DeviceWidth) -> None:
         self.device = device
@@ -335,6 +354,8 @@ class PreviewPane(QWidget):
         generation: int,
     ) -> None:
         self._rendering = False
+        if self.view is None:
+            return  # shut down meanwhile
         if generation != self._generation:
             self._start_render()  # the article changed meanwhile: render the new one
             return
@@ -368,7 +389,8 @@ class PreviewPane(QWidget):
     def _patch(self, update: BodyUpdate, edited_at: float) -> None:
         from PySide6.QtWebEngineCore import QWebEngineScript
 
-        assert self.view is not None
+        if self.view is None:
+            return
         payload = json.dumps(update.as_json())
         full = update.full
 
@@ -389,7 +411,8 @@ class PreviewPane(QWidget):
     def run_in_page(self, script: str, callback: object) -> None:
         from PySide6.QtWebEngineCore import QWebEngineScript
 
-        assert self.view is not None
+        if self.view is None:
+            return
         self.view.page().runJavaScript(
             script, QWebEngineScript.ScriptWorldId.ApplicationWorld, callback
         )
