@@ -165,6 +165,11 @@ def _fill_sqlite(store: Any) -> None:
         )
         cursor.executemany(f"INSERT INTO comment ({_COLUMNS}) VALUES ({', '.join('?' * 13)})", rows)
         connection.commit()
+        # Rebuild the search index from the comments in one pass, then put the triggers back.
+        cursor.execute("INSERT INTO comment_search(comment_search) VALUES ('rebuild')")
+        for _, sql in triggers:
+            cursor.execute(sql)
+        connection.commit()
         cursor.execute("ANALYZE")
         connection.commit()
     finally:
