@@ -221,9 +221,10 @@ class PreviewPane(QWidget):
         available = max(200, self.frame.width())
         width = int(self.device)
         # A device wider than the pane is shown whole, scaled down, as a device preview should.
-        zoom = min(1.0, available / width)
-        self.view.setZoomFactor(zoom)
-        self.view.setFixedWidth(int(width * zoom))
+        shown = min(width, available)
+        # Zoom from the whole-pixel width, so the page lays out at exactly the device's width.
+        self.view.setZoomFactor(shown / width)
+        self.view.setFixedWidth(shown)
 
     def resizeEvent(self, event: object) -> None:  # type: ignore[override]
         super().resizeEvent(event)  # type: ignore[arg-type]
