@@ -22,8 +22,10 @@ from editor.core.publishing.checks import PreflightIssue
 from editor.core.publishing.content import ArticleContent, ImageRef
 from editor.core.publishing.media import rendition_media_url
 from editor.core.rendering import checks as layout
+from editor.core.rendering.article_data import ASSET_REFERENCE_LENGTH as REFERENCE_LENGTH
+from editor.core.rendering.article_data import hero_image
 from editor.core.rendering.media import MediaUrl
-from editor.core.rendering.page import ArticlePage, HeroImage, PageComment
+from editor.core.rendering.page import ArticlePage, PageComment
 from editor.core.rendering.page import SiteInfo as PageSite
 
 SITE_SETTING_PREFIX = "Site/"
@@ -39,7 +41,6 @@ _CHECKED_BY_PREFLIGHT = frozenset(
 )
 DEFAULT_SITE_TITLE = "Newsdesk"
 # How many hex digits of an asset's SHA-256 the page's ``asset:`` references use.
-REFERENCE_LENGTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +97,6 @@ def load_site_settings(session: Session) -> SiteSettings:
         language=str(values.get("language") or defaults.language),
         timezone=str(values.get("timezone") or defaults.timezone),
         copyright=str(values.get("copyright") or ""),
-    )
-
-
-def hero_image(image: ImageRef) -> HeroImage:
-    return HeroImage(
-        reference=image.sha256[:REFERENCE_LENGTH],
-        alt_text=image.alt_text,
-        caption=image.caption,
-        credit=image.credit,
-        width=image.width,
-        height=image.height,
     )
 
 

@@ -5,6 +5,8 @@ Functions take a ``Session`` and only read; the caller owns the unit of work.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,24 @@ from editor.core.rendering.page import ArticlePage, HeroImage, PageComment
 ASSET_REFERENCE_LENGTH = 12
 
 
-def hero_image(asset: Asset) -> HeroImage:
+class ImageFacts(Protocol):
+    """What a hero needs of an image: a stored ``Asset`` row or publishing's snapshot of one."""
+
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def alt_text(self) -> str: ...
+    @property
+    def caption(self) -> str: ...
+    @property
+    def credit(self) -> str: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+
+
+def hero_image(asset: ImageFacts) -> HeroImage:
     return HeroImage(
         reference=asset.sha256[:ASSET_REFERENCE_LENGTH],
         alt_text=asset.alt_text,

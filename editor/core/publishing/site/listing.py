@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 
 from editor.core.publishing.content import ArticleContent, ImageRef
 from editor.core.publishing.media import rendition_media_url
-from editor.core.publishing.page import REFERENCE_LENGTH, SiteSettings, hero_image
+from editor.core.publishing.page import SiteSettings
+from editor.core.rendering.article_data import ASSET_REFERENCE_LENGTH as REFERENCE_LENGTH
+from editor.core.rendering.article_data import hero_image
 from editor.core.rendering.page import ArticleTeaser, render_index_page, render_tag_page, tag_slug
 
 PAGE_SIZE = 20
