@@ -145,8 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from editor.app import run_app
 
         return run_app(store_url=args.store, demo=args.demo)
+    from editor.core.store import StoreError
+
     try:
         return handler(args)
+    except StoreError as error:
+        # Every command refuses an unusable store the same way: one line, exit code 2.
+        return _fail(str(error))
     except KeyboardInterrupt:
         print("newsdesk: interrupted", file=sys.stderr)
         return EXIT_FAILED
@@ -168,13 +173,9 @@ def _open_for_command(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _run_info(args: argparse.Namespace) -> int:
-    from editor.core.store import StoreError
     from editor.core.summary import summarize
 
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         summary = summarize(store)
     finally:
@@ -252,7 +253,6 @@ def _run_import_wxr(args: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import SQLAlchemyError
 
-    from editor.core.store import StoreError
     from editor.core.wxr import ImportProgress, WxrRefused, import_wxr
 
     shown: list[tuple[str, int]] = []
@@ -267,10 +267,7 @@ def _run_import_wxr(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
 
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         with store.session_factory.begin() as session:
             report = import_wxr(session, Path(args.file), progress=progress)
@@ -290,17 +287,13 @@ def _run_import_wxr(args: argparse.Namespace) -> int:
 def _run_export_wxr(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from editor.core.store import StoreError
     from editor.core.wxr import export_wxr
     from editor.core.wxr.exporter import DEFAULT_SITE_URL
 
     target = Path(args.file)
     if not target.parent.is_dir():
         return _fail(f"cannot write {target}: folder {target.parent} is missing")
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         with store.session_factory.begin() as session:
             report = export_wxr(session, target, site_url=args.site_url or DEFAULT_SITE_URL)
@@ -320,12 +313,8 @@ def _run_comments_import(args: argparse.Namespace) -> int:
 
     from editor.core.moderation.importing import ImportFileError, import_comments
     from editor.core.moderation.learning import SharedSpamFilter
-    from editor.core.store import StoreError
 
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         with store.session_factory.begin() as session:
             report = import_comments(
@@ -352,14 +341,10 @@ def _run_comments_import(args: argparse.Namespace) -> int:
 def _run_comments_purge(args: argparse.Namespace) -> int:
     from editor.core.moderation.retention import count_purgeable, purge
     from editor.core.moderation.rules import load_retention_days
-    from editor.core.store import StoreError
 
     if args.older_than is not None and args.older_than < 0:
         return _fail("--older-than must be 0 or more days")
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         with store.session_factory.begin() as session:
             days = args.older_than
@@ -498,16 +483,12 @@ def _publish_or_unpublish(args: argparse.Namespace, *, target_name: str, publish
         target_from_name,
         unpublish_article,
     )
-    from editor.core.store import StoreError
 
     try:
         target = target_from_name(target_name)
     except UnknownTarget as error:
         return _fail(str(error))
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         article_id = _article_for_slug(store, args.slug)
         if article_id is None:
@@ -551,12 +532,8 @@ def _run_export_site(args: argparse.Namespace) -> int:
 
     from editor.core.images import ImageCache
     from editor.core.publishing import PublishError, PublishRefused, export_site
-    from editor.core.store import StoreError
 
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         outcome = export_site(
             store,
@@ -576,12 +553,8 @@ def _run_export_site(args: argparse.Namespace) -> int:
 
 def _run_publish_due(args: argparse.Namespace) -> int:
     from editor.core.publishing import publish_due
-    from editor.core.store import StoreError
 
-    try:
-        store = _open_for_command(args)
-    except StoreError as error:
-        return _fail(str(error))
+    store = _open_for_command(args)
     try:
         results = publish_due(store, progress=_step_printer())
     finally:
