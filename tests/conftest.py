@@ -27,7 +27,7 @@ from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 # QtWebEngine (the preview) needs this before the application object exists, as app.py does.
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
-from tests.postgres_cluster import PostgresCluster, find_postgres_bindir  # noqa: E402
+from editor.testing.postgres_cluster import PostgresCluster, find_postgres_bindir  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

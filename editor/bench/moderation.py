@@ -347,11 +347,8 @@ def _measure_store(store: Any, prefix: str) -> list[Figure]:
 
 @contextmanager
 def _postgres_url() -> Iterator[str | None]:
-    try:
-        from tests.postgres_cluster import PostgresCluster, find_postgres_bindir
-    except ImportError:
-        yield None
-        return
+    from editor.testing.postgres_cluster import PostgresCluster, find_postgres_bindir
+
     bindir = find_postgres_bindir()
     if bindir is None:
         yield None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import random
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -365,35 +364,14 @@ def _best(run: Callable[[], object], *, expect: object) -> float:
 @contextlib.contextmanager
 def _postgres_urls() -> Iterator[Callable[[str], str] | None]:
     """A function making fresh databases on a throwaway PostgreSQL cluster, or None."""
-    cluster_module = _postgres_cluster_module()
-    if cluster_module is None:
-        yield None
-        return
-    bindir = cluster_module.find_postgres_bindir()
+    from editor.testing.postgres_cluster import PostgresCluster, find_postgres_bindir
+
+    bindir = find_postgres_bindir()
     if bindir is None:
         yield None
         return
-    cluster = cluster_module.PostgresCluster.start(bindir)
+    cluster = PostgresCluster.start(bindir)
     try:
         yield lambda name: str(cluster.create_database(f"bench_{name}"))
     finally:
         cluster.remove()
-
-
-def _postgres_cluster_module():  # type: ignore[no-untyped-def]
-    """The tests' throwaway-cluster helper, when this is a source checkout."""
-    try:
-        from tests import postgres_cluster
-
-        return postgres_cluster
-    except ImportError:
-        root = Path(__file__).resolve().parents[2]
-        if not (root / "tests" / "postgres_cluster.py").is_file():
-            return None
-        sys.path.insert(0, str(root))
-        try:
-            from tests import postgres_cluster
-
-            return postgres_cluster
-        except ImportError:
-            return None

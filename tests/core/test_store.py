@@ -24,7 +24,7 @@ from editor.core.store import (
     resolve_store_url,
     sqlite_url,
 )
-from tests.postgres_cluster import PostgresCluster
+from editor.testing.postgres_cluster import PostgresCluster
 
 
 def _digest(path: Path) -> str:

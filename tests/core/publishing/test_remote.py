@@ -36,7 +36,7 @@ from editor.core.publishing import (
 from editor.core.publishing.records import stored_page
 from editor.core.store import Store, open_store, sqlite_url
 from tests.core.publishing.conftest import make_article
-from tests.postgres_cluster import PostgresCluster
+from editor.testing.postgres_cluster import PostgresCluster
 
 
 @pytest.fixture
