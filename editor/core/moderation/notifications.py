@@ -33,16 +33,29 @@ def listen_for_new_comments(
     *,
     stop: threading.Event,
     poll_seconds: float = 0.5,
+    after_id: int | None = None,
+    listening: threading.Event | None = None,
 ) -> Iterator[list[CommentId]]:
     """Yield the ids of newly committed comments until ``stop`` is set.
 
     Opens its own connection (LISTEN needs one that stays open and idle);
-    checks ``stop`` at least every ``poll_seconds``.
+    checks ``stop`` at least every ``poll_seconds``. ``listening`` is set once
+    LISTEN is in force. With ``after_id`` (the newest comment the caller has
+    seen) the first batch is every comment committed past it before LISTEN
+    took effect, so nothing committed in between is missed.
     """
     import psycopg
 
     with psycopg.connect(_conninfo(store_url), autocommit=True) as connection:
         connection.execute(f"LISTEN {CHANNEL}")
+        if listening is not None:
+            listening.set()
+        if after_id is not None:
+            missed = connection.execute(
+                "SELECT id FROM comment WHERE id > %s ORDER BY id", (after_id,)
+            ).fetchall()
+            if missed:
+                yield [CommentId(int(row[0])) for row in missed]
         while not stop.is_set():
             ranges: list[tuple[int, int]] = []
             for notice in connection.notifies(timeout=poll_seconds, stop_after=1):

@@ -66,7 +66,7 @@ class NewCommentWatcher(QObject):
         self._stop = stop
         self._thread = threading.Thread(
             target=_listen,
-            args=(store.url, stop, self._heard, self._failed),
+            args=(store.url, after_id, stop, self._heard, self._failed),
             name="newsdesk-comment-listener",
             daemon=True,
         )
@@ -116,11 +116,16 @@ class NewCommentWatcher(QObject):
             self.comments_arrived.emit(ids)
 
 
-def _listen(url: str, stop: threading.Event, heard: object, failed: object) -> None:
+def _listen(
+    url: str, after_id: int, stop: threading.Event, heard: object, failed: object
+) -> None:
     from editor.core.moderation.notifications import listen_for_new_comments
 
     try:
-        for ids in listen_for_new_comments(url, stop=stop, poll_seconds=LISTEN_POLL_SECONDS):
+        # after_id: comments committed between the queue's load and LISTEN come first.
+        for ids in listen_for_new_comments(
+            url, stop=stop, poll_seconds=LISTEN_POLL_SECONDS, after_id=after_id
+        ):
             if stop.is_set():
                 return
             heard.emit([int(found) for found in ids])  # type: ignore[attr-defined]
