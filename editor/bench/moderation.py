@@ -269,11 +269,9 @@ def _measure_store(store: Any, prefix: str) -> list[Figure]:
 
         return run
 
-    def search_first_page() -> None:
+    def search_first_page(words: str = "storm", tab: QueueTab = QueueTab.PENDING) -> None:
         with store.session_factory() as session:
-            keys = queue.page(
-                QueueQuery(tab=QueueTab.PENDING, search="storm"), session=session, limit=50
-            )
+            keys = queue.page(QueueQuery(tab=tab, search=words), session=session, limit=50)
             queue.rows([key.id for key in keys], session=session)
 
     figures.append(Figure(f"{prefix}.queue_open", _best_ms(open_queue), "ms", 100))
@@ -285,6 +283,21 @@ def _measure_store(store: Any, prefix: str) -> list[Figure]:
         Figure(f"{prefix}.jump_to_end_all_tab", _best_ms(jump_to_end(QueueTab.ALL)), "ms", 100)
     )
     figures.append(Figure(f"{prefix}.search_first_page", _best_ms(search_first_page), "ms", 50))
+    # The plans a search can go wrong on: two common words, a word found nowhere, and a
+    # common word found only in another tab (spam words, searched for in Pending).
+    for label, words, tab in (
+        ("two_words", "storm gate", QueueTab.PENDING),
+        ("word_found_nowhere", "zeppelin", QueueTab.ALL),
+        ("word_only_in_another_tab", "casino", QueueTab.PENDING),
+    ):
+        figures.append(
+            Figure(
+                f"{prefix}.search_first_page_{label}",
+                _best_ms(lambda words=words, tab=tab: search_first_page(words, tab)),
+                "ms",
+                50,
+            )
+        )
 
     with store.session_factory() as session:
         candidates = list(

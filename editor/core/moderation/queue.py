@@ -156,6 +156,10 @@ def _conditions(
     return conditions
 
 
+def _postgres_tsquery(query: QueueQuery) -> ColumnElement[Any]:
+    return func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery(query.search_terms))
+
+
 def _search_select(query: QueueQuery, session: Session, *columns: Any) -> _AnySelect:
     """Matches of a search. On SQLite the FTS index drives the join (it yields rowids in
     order), so a first page of a word found in half the table costs microseconds."""
@@ -164,13 +168,7 @@ def _search_select(query: QueueQuery, session: Session, *columns: Any) -> _AnySe
         statement = (
             statement.select_from(_SEARCH_DOCUMENT)
             .join(Comment, Comment.id == _SEARCH_DOCUMENT.c.comment_id)
-            .where(
-                _SEARCH_DOCUMENT.c.document.op("@@")(
-                    func.to_tsquery(
-                        literal_column("'simple'::regconfig"), _tsquery(query.search_terms)
-                    )
-                )
-            )
+            .where(_SEARCH_DOCUMENT.c.document.op("@@")(_postgres_tsquery(query)))
         )
     else:
         statement = (
@@ -187,6 +185,69 @@ def _search_id(session: Session) -> Any:
     if _is_postgres(session):
         return _SEARCH_DOCUMENT.c.comment_id
     return _COMMENT_SEARCH.c.rowid
+
+
+# How many of the newest ids a PostgreSQL search walks in id order before asking the
+# full-text index for every older match instead (see _postgres_search_keys).
+RECENT_SEARCH_SPAN = 50_000
+
+
+def _postgres_search_keys(
+    query: QueueQuery,
+    session: Session,
+    *,
+    before_id: int | None,
+    limit: int,
+    oldest_first: bool,
+) -> list[QueueKey]:
+    """A search's next ``limit`` matches on PostgreSQL, newest first (or oldest first).
+
+    The planner cannot tell a rare word from a common one here (tsquery selectivity
+    is a guess), and each plan alone is slow for one of them: walking ids in order
+    and testing each document is instant for a common word but reads all million
+    rows for a word that is nowhere; collecting every match from the GIN index is
+    instant for a rare word but fetches hundreds of thousands of rows for a common
+    one. So: walk the nearest ``RECENT_SEARCH_SPAN`` ids in order, and only when
+    they hold fewer than ``limit`` matches (the word is rare) collect the rest of
+    the matches from the index and sort them.
+    """
+    search_id = _SEARCH_DOCUMENT.c.comment_id
+    edge = func.max(search_id) if not oldest_first else func.min(search_id)
+    if before_id is None:
+        nearest = session.scalar(select(edge))
+        if nearest is None:
+            return []
+        before_id = int(nearest) + (1 if not oldest_first else -1)
+    if oldest_first:
+        in_span = and_(search_id > before_id, search_id <= before_id + RECENT_SEARCH_SPAN)
+        beyond_span = search_id > before_id + RECENT_SEARCH_SPAN
+        order = search_id.asc()
+    else:
+        in_span = and_(search_id < before_id, search_id >= before_id - RECENT_SEARCH_SPAN)
+        beyond_span = search_id < before_id - RECENT_SEARCH_SPAN
+        order = search_id.desc()
+    columns = (Comment.created_at, Comment.id)
+    recent = _search_select(query, session, *columns).where(in_span).order_by(order).limit(limit)
+    found = [QueueKey(moment, CommentId(key)) for moment, key in session.execute(recent)]
+    if len(found) >= limit:
+        return found
+    # MATERIALIZED keeps the planner from turning this back into an ordered walk.
+    older_matches = (
+        select(search_id)
+        .where(_SEARCH_DOCUMENT.c.document.op("@@")(_postgres_tsquery(query)), beyond_span)
+        .cte("older_matches")
+        .prefix_with("MATERIALIZED")
+    )
+    older = (
+        select(*columns)
+        .select_from(older_matches)
+        .join(Comment, Comment.id == older_matches.c.comment_id)
+        .where(*_conditions(query, session, query.tab.status))
+        .order_by(Comment.id.asc() if oldest_first else Comment.id.desc())
+        .limit(limit - len(found))
+    )
+    found.extend(QueueKey(moment, CommentId(key)) for moment, key in session.execute(older))
+    return found
 
 
 def status_counts(*, session: Session) -> dict[QueueTab, int]:
@@ -258,6 +319,14 @@ def page(
     ``oldest_first=True`` from ``after=None`` is "jump to the end" (reverse it to show).
     """
     columns = (Comment.created_at, Comment.id)
+    if query.is_search and _is_postgres(session):
+        return _postgres_search_keys(
+            query,
+            session,
+            before_id=None if after is None else int(after.id),
+            limit=limit,
+            oldest_first=oldest_first,
+        )
     if query.is_search:
         search_id = _search_id(session)
         statement = _search_select(query, session, *columns)
@@ -323,6 +392,11 @@ def window(
 def _offset_ids(
     query: QueueQuery, session: Session, offset: int, limit: int, *, oldest_first: bool
 ) -> list[CommentId]:
+    if query.is_search and _is_postgres(session):
+        keys = _postgres_search_keys(
+            query, session, before_id=None, limit=offset + limit, oldest_first=oldest_first
+        )
+        return [key.id for key in keys[offset:]]
     if query.is_search:
         search_id = _search_id(session)
         statement = _search_select(query, session, Comment.id).order_by(

@@ -318,3 +318,54 @@ def test_any_typed_search_is_safe_and_its_windows_match_its_id_list(
                 queue.window(query, session=session, offset=offset, limit=4, total=total)
                 == every[offset : offset + 4]
             )
+
+
+@pytest.mark.parametrize("span", [1, 7, 10_000])
+def test_search_pages_walk_every_match_in_order_whichever_end_they_start_from(
+    store: Store, filled: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch, span: int
+) -> None:
+    # PostgreSQL walks the nearest ids in order and collects older matches from the index;
+    # a tiny span makes every page cross from one way to the other.
+    monkeypatch.setattr(queue, "RECENT_SEARCH_SPAN", span)
+    for tab in (QueueTab.ALL, QueueTab.PENDING, QueueTab.SPAM):
+        for words in ("storm", "river budg", "école", "nowhere"):
+            terms = words.split()
+            truth = sorted(
+                (
+                    int(row["id"])  # type: ignore[call-overload]
+                    for row in filled
+                    if (tab is QueueTab.ALL or row["status"] is tab.status)
+                    and all(
+                        any(
+                            token.startswith(term) if term == terms[-1] else token == term
+                            for token in str(row["body"]).split()
+                        )
+                        for term in terms
+                    )
+                ),
+                reverse=True,
+            )
+            query = QueueQuery(tab=tab, search=words)
+            with store.session_factory() as session:
+                for oldest_first, expected in ((False, truth), (True, truth[::-1])):
+                    walked: list[int] = []
+                    after = None
+                    while True:
+                        keys = queue.page(
+                            query, session=session, after=after, limit=7, oldest_first=oldest_first
+                        )
+                        walked.extend(int(key.id) for key in keys)
+                        if len(keys) < 7:
+                            break
+                        after = keys[-1]
+                    assert walked == expected, (tab, words, oldest_first)
+                total = queue.count(query, session=session)
+                assert total == len(truth)
+                if total > 6:
+                    for offset in (0, 3, total // 2, total - 4):
+                        assert (
+                            queue.window(
+                                query, session=session, offset=offset, limit=4, total=total
+                            )
+                            == truth[offset : offset + 4]
+                        )
