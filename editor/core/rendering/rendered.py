@@ -141,8 +141,16 @@ class RenderedBody:
         """The block that holds source ``line`` (or the nearest one before it)."""
         if not self._sources:
             return None
-        starts = [source.start_line for source in self._sources]
-        return self.blocks[max(0, bisect.bisect_right(starts, line) - 1)]
+        return self.blocks[max(0, bisect.bisect_right(self._starts, line) - 1)]
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [source.start_line for source in self._sources]
+
+    def prepare_lookups(self) -> None:
+        """Build what ``block_at_line`` and ``block_by_id`` read, now: a render worker calls
+        this so the UI thread, following the cursor, does not build it for 3,000 blocks."""
+        _ = self.blocks, self._starts
 
     def block_by_id(self, block_id: str) -> RenderedBlock | None:
         for block in self.blocks:

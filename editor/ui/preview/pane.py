@@ -150,7 +150,7 @@ class PreviewPane(QWidget):
         self._checks_timer.setSingleShot(True)
         self._checks_timer.setInterval(CHECKS_DELAY_MS)
         self._checks_timer.timeout.connect(self._run_checks)
-        self._scrolled_to: str | None = None
+        self._scrolled_to: int | None = None
 
     # --- the web view (made on first use: Chromium starts only when someone previews) ---
 
@@ -250,6 +250,7 @@ class PreviewPane(QWidget):
         self._facts = None
         self._loaded = False
         self._pending_update = None
+        self._scrolled_to = None
         self._load_shell(reload_facts=True)
         self.set_source(source)
 
@@ -332,7 +333,9 @@ class PreviewPane(QWidget):
         edits = self._edits
 
         def render() -> BodyUpdate:
-            return renderer.update(source)
+            update = renderer.update(source)
+            update.body.prepare_lookups()
+            return update
 
         self._runner.run(
             "render preview",
@@ -424,9 +427,10 @@ class PreviewPane(QWidget):
         if self.body is None or self.view is None or not self._loaded:
             return
         block = self.body.block_at_line(line)
-        if block is None or block.id == self._scrolled_to:
+        # By place, not id: an edited paragraph gets a new id but has not moved.
+        if block is None or block.start_line == self._scrolled_to:
             return
-        self._scrolled_to = block.id
+        self._scrolled_to = block.start_line
         self.run_in_page(
             f"window.__newsdesk.scrollToBlock({json.dumps(block.id)})", lambda _r: None
         )

@@ -8,6 +8,32 @@
     template.innerHTML = html;
     return template.content;
   }
+  function sameShape(element, replacement) {
+    if (element.tagName !== replacement.tagName) { return false; }
+    var before = element.getAttributeNames();
+    var after = replacement.getAttributeNames();
+    if (before.length !== after.length) { return false; }
+    for (var i = 0; i < before.length; i++) {
+      if (before[i] !== after[i]) { return false; }
+    }
+    return true;
+  }
+  // Turns element into the single element of content in place; false if they differ in shape.
+  function refill(element, content) {
+    var replacement = content.firstElementChild;
+    if (!replacement || content.childNodes.length !== 1 || !sameShape(element, replacement)) {
+      return false;
+    }
+    replacement.getAttributeNames().forEach(function (name) {
+      var value = replacement.getAttribute(name);
+      if (element.getAttribute(name) !== value) { element.setAttribute(name, value); }
+    });
+    element.replaceChildren.apply(element, Array.prototype.slice.call(replacement.childNodes));
+    return true;
+  }
+  function replaceBlock(element, content) {
+    if (!refill(element, content)) { element.replaceWith(content); }
+  }
   function blockElement(root, id) {
     for (var child = root.firstElementChild; child; child = child.nextElementSibling) {
       if (child.getAttribute("data-block") === id) { return child; }
@@ -22,23 +48,36 @@
       if (update.full) {
         root.innerHTML = update.html;
       } else {
+        // An edited paragraph arrives as "removed" plus "inserted" at the same place. Removed
+        // blocks are kept as holes until the end, and an insertion that lands on a hole of
+        // the same kind refills it: the element stays, so the theme's positional rules
+        // (:first-of-type drop cap) do not restyle and re-lay out every later block.
+        var holes = new Set();
         update.changes.forEach(function (change) {
           var element;
           if (change.kind === "removed") {
             element = blockElement(root, change.id);
-            if (element) { element.remove(); }
+            if (element) { holes.add(element); }
           } else if (change.kind === "replaced") {
             element = blockElement(root, change.id);
-            if (element) { element.replaceWith(fragment(change.html)); }
+            if (element) { replaceBlock(element, fragment(change.html)); }
           } else if (change.kind === "inserted") {
-            if (change.after === null) {
-              root.prepend(fragment(change.html));
+            var previous = change.after === null ? null : blockElement(root, change.after);
+            var next = change.after === null ? root.firstElementChild
+              : (previous ? previous.nextElementSibling : null);
+            var content = fragment(change.html);
+            if (next && holes.has(next) && refill(next, content)) {
+              holes.delete(next);
+            } else if (change.after === null) {
+              root.prepend(content);
+            } else if (previous) {
+              previous.after(content);
             } else {
-              element = blockElement(root, change.after);
-              if (element) { element.after(fragment(change.html)); } else { root.append(fragment(change.html)); }
+              root.append(content);
             }
           }
         });
+        holes.forEach(function (hole) { hole.remove(); });
       }
       void root.offsetHeight;  // the patch is not done until the page is laid out again
       return performance.now() - started;

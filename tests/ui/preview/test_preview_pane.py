@@ -93,6 +93,38 @@ def test_preview_shows_the_rendered_article_and_patches_edits(
     assert str(title).startswith("Flood Barrier Holds")
 
 
+def test_typing_in_a_paragraph_refills_its_element_instead_of_replacing_it(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    # A new element would make the theme's :first-of-type rule restyle and re-lay out
+    # every block after it: on a long article that is most of a frame per keystroke.
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    mark = (
+        "(function(){var b=document.getElementById('article-body').children;"
+        "for(var i=0;i<b.length;i++){b[i].__before=i;}return b.length;})()"
+    )
+    count = page_value(qtbot, preview, mark)
+    pane.text.moveCursor(QTextCursor.MoveOperation.Start)
+    with qtbot.waitSignal(preview.preview_updated, timeout=10_000) as updated:
+        qtbot.keyClicks(pane.text, "Now: ")
+    qtbot.waitUntil(lambda: preview.is_idle, timeout=10_000)
+    assert updated.args[1] is False
+    kept = json.loads(
+        str(
+            page_value(
+                qtbot,
+                preview,
+                "JSON.stringify(Array.from(document.getElementById('article-body').children)"
+                ".map(function(e){return e.__before === undefined ? -1 : e.__before;}))",
+            )
+        )
+    )
+    assert kept == list(range(int(count)))  # type: ignore[call-overload]
+    assert page_blocks(qtbot, preview) == normalised(
+        qtbot, preview, fresh_body_html(pane.text.toPlainText())
+    )
+
+
 def test_after_random_edits_the_page_equals_a_fresh_render(
     qtbot, main_window: MainWindow, demo_store: Store
 ) -> None:  # type: ignore[no-untyped-def]
