@@ -24,7 +24,7 @@ from editor.core.publishing.media import rendition_media_url
 from editor.core.rendering import checks as layout
 from editor.core.rendering.article_data import ASSET_REFERENCE_LENGTH as REFERENCE_LENGTH
 from editor.core.rendering.article_data import hero_image
-from editor.core.rendering.media import MediaUrl
+from editor.core.rendering.media import MediaLocator, MediaUrl
 from editor.core.rendering.page import ArticlePage, PageComment
 from editor.core.rendering.page import SiteInfo as PageSite
 
@@ -140,11 +140,13 @@ def page_images(content: ArticleContent) -> dict[str, ImageRef]:
     return images
 
 
-def media_url_for(content: ArticleContent, prefix: str) -> MediaUrl:
+def media_url_for(content: ArticleContent, prefix: str) -> MediaLocator:
     return rendition_media_url(page_images(content), prefix)
 
 
-def render_article_page(content: ArticleContent, *, media_url: MediaUrl, site: PageSite) -> str:
+def render_article_page(
+    content: ArticleContent, *, media_url: MediaUrl | MediaLocator, site: PageSite
+) -> str:
     """The whole article page, as the preview shows it, with ``media_url`` choosing image URLs."""
     from editor.core.rendering.page import render_article_page as render_page
 

@@ -2,6 +2,8 @@
 
 What the UI and publishing use (each name's module has the details):
 
+- ``media_url``: a ``MediaLocator`` (publishing: the renditions each image has, per
+  format) or a plain ``MediaUrl`` (the preview's scheme); see ``media``.
 - ``BodyRenderer(media_url=…)``: ``.update(markdown) -> BodyUpdate`` (the changes that
   turn the shown body into the new one, or ``full``), ``.render(markdown) ->
   RenderedBody``; ``render_body(markdown, media_url=…)`` renders once.
@@ -29,7 +31,13 @@ from editor.core.rendering.checks import (
     blocks_publishing,
     check_layout,
 )
-from editor.core.rendering.media import RENDITION_WIDTHS, MediaUrl, media_folder_url
+from editor.core.rendering.media import (
+    RENDITION_WIDTHS,
+    ImageFormat,
+    MediaLocator,
+    MediaUrl,
+    media_folder_url,
+)
 from editor.core.rendering.page import (
     ArticlePage,
     ArticleTeaser,
@@ -67,8 +75,10 @@ __all__ = [
     "CheckField",
     "CheckKind",
     "HeroImage",
+    "ImageFormat",
     "LayoutIssue",
     "Link",
+    "MediaLocator",
     "MediaUrl",
     "OutlineEntry",
     "PageComment",

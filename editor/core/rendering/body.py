@@ -49,7 +49,7 @@ from editor.core.rendering.definitions import (
     document_context,
     scan_definitions,
 )
-from editor.core.rendering.media import MediaUrl, resolve_media
+from editor.core.rendering.media import MediaLocator, MediaUrl, media_locator, resolve_media
 from editor.core.rendering.raw_html import SplitMemo
 from editor.core.rendering.rendered import (
     OutlineEntry,
@@ -123,8 +123,8 @@ class BodyRenderer:
     Not thread-safe: use one renderer from one thread at a time (the preview's
     render worker). ``media_url`` decides the image URLs (preview or publishing)."""
 
-    def __init__(self, *, media_url: MediaUrl) -> None:
-        self._media_url = media_url
+    def __init__(self, *, media_url: MediaUrl | MediaLocator) -> None:
+        self._media = media_locator(media_url)
         self._converter = BlockConverter()
         self._footnote_converter: BlockConverter | None = None
         self._memo = SplitMemo()
@@ -332,7 +332,7 @@ class BodyRenderer:
         ):
             return previous
         final_html = _final_html(
-            converted, block_id, heading_ids, footnote_reference_ids, self._media_url
+            converted, block_id, heading_ids, footnote_reference_ids, self._media
         )
         return PlacedBlock(
             info, converted, block_id, heading_ids, footnote_reference_ids, final_html
@@ -421,7 +421,7 @@ def _final_html(
     block_id: str,
     heading_ids: tuple[str, ...],
     footnote_reference_ids: tuple[str, ...],
-    media_url: MediaUrl,
+    media: MediaLocator,
 ) -> str:
     fragment = converted.html
     if PLACEHOLDER_START in fragment:
@@ -433,7 +433,7 @@ def _final_html(
         fragment = PLACEHOLDER.sub(fill, fragment)
         # The footnote placeholder sits inside "fnref…"; the id replaces the whole value.
         fragment = fragment.replace('id="fnreffnref', 'id="fnref')
-    fragment = resolve_media(fragment, media_url)
+    fragment = resolve_media(fragment, media)
     attribute = f' data-block="{block_id}"'
     if not fragment:
         return f"<template{attribute}></template>"
@@ -443,6 +443,6 @@ def _final_html(
     return fragment[:at] + attribute + fragment[at:]
 
 
-def render_body(markdown_source: str, *, media_url: MediaUrl) -> RenderedBody:
+def render_body(markdown_source: str, *, media_url: MediaUrl | MediaLocator) -> RenderedBody:
     """Render a whole body once (publishing, checks); the preview keeps a ``BodyRenderer``."""
     return BodyRenderer(media_url=media_url).render(markdown_source)

@@ -1,18 +1,33 @@
 """Media URLs: the one part of the rendered HTML that differs between preview and publishing.
 
-Rendering writes every image of ours as an ``asset:<hex>`` reference (the first
-12 or more hex digits of the image's SHA-256), with ``?w=<width>`` in ``srcset``
-entries. Those references pass the sanitiser like any URL and are swapped for
-real URLs only at the very end, by a ``MediaUrl`` callable the caller chooses:
-the preview points them at its own URL scheme, publishing at the files it
-writes. Everything else in the HTML is byte-identical between the two.
+Every image of ours is shown as a ``<picture>``: a WebP ``<source>`` for the
+browsers that read it, and a JPEG ``<img>`` (``src`` and ``srcset``) for the
+rest, each ``srcset`` listing the renditions that exist for the image.
+
+Rendering writes those URLs as ``asset:`` placeholders (the first 12 or more
+hex digits of the image's SHA-256): ``asset:<hex>`` (the JPEG at the default
+width), ``asset:<hex>?w=<width>`` (the JPEG at least that wide) and, as a whole
+``srcset`` value, ``asset:<hex>?srcset=<jpeg|webp>`` (every rendition in that
+format, with its width). They pass the sanitiser like any URL and are swapped
+for real URLs only at the very end, by what the caller passes as ``media_url``:
+
+- a ``MediaLocator``, which knows the renditions of each image (publishing:
+  a small picture has fewer, and each format has its own files), or
+- a plain ``MediaUrl`` callable ``(reference, width) -> URL``, which serves one
+  URL per width whatever the format and is assumed to have every width (the
+  preview's ``newsdesk-media:`` scheme, which answers with a JPEG; browsers
+  decode an image by its bytes, so the WebP ``<source>`` still shows it).
+
+Everything else in the HTML is byte-identical between the two.
 """
 
 from __future__ import annotations
 
+import enum
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 # (asset reference — lowercase hex, width in CSS pixels of the rendition wanted) -> URL.
 MediaUrl = Callable[[str, int], str]
@@ -26,11 +41,65 @@ DEFAULT_RENDITION_WIDTH = 800
 # The body column is at most 720 px wide; figures fill it, and the screen on phones.
 BODY_IMAGE_SIZES = "(max-width: 760px) 100vw, 720px"
 HERO_IMAGE_SIZES = "(max-width: 1200px) 100vw, 1200px"
+TEASER_IMAGE_SIZES = "(max-width: 600px) 100vw, (max-width: 900px) 50vw, 400px"
 
 ASSET_SCHEME = "asset"
 ASSET_REFERENCE = re.compile(r"^asset:([0-9a-fA-F]{12,64})$")
-_ASSET_IN_ATTRIBUTE = re.compile(r"asset:([0-9a-f]{12,64})(?:\?w=(\d{1,5}))?")
+# In sanitised HTML, where a placeholder's "&" would be "&amp;"; placeholders have none.
+_ASSET_IN_ATTRIBUTE = re.compile(
+    r"asset:([0-9a-f]{12,64})(?:\?(?:w=(\d{1,5})|srcset=(jpeg|webp)\b))?"
+)
 _URL_ATTRIBUTE = re.compile(r' (src|srcset|href)="([^"]*)"')
+
+
+class ImageFormat(enum.StrEnum):
+    """The formats renditions are made in; values as ``images.renditions.RenditionFormat``'s
+    (a test keeps them equal; rendering does not import the Pillow pipeline)."""
+
+    JPEG = "jpeg"
+    WEBP = "webp"
+
+    @property
+    def mime(self) -> str:
+        return f"image/{self.value}"
+
+
+# The ``<img>``'s format, which every browser reads.
+FALLBACK_FORMAT = ImageFormat.JPEG
+# The ``<source>`` formats of a ``<picture>``, best first (smaller files).
+SOURCE_FORMATS = (ImageFormat.WEBP,)
+
+
+@runtime_checkable
+class MediaLocator(Protocol):
+    """Where the renditions of the page's images are, for a caller that knows them."""
+
+    def widths(self, reference: str) -> Sequence[int]:
+        """The widths, in pixels, the renditions of ``reference`` exist at, narrowest first."""
+        ...
+
+    def url(self, reference: str, width: int, image_format: ImageFormat) -> str:
+        """The URL of the rendition of ``reference`` in ``image_format`` to show at ``width``
+        CSS pixels: the narrowest at least that wide, else the widest there is."""
+        ...
+
+
+class _EveryWidth:
+    """A ``MediaUrl`` as a locator: every width exists, and one URL serves every format."""
+
+    def __init__(self, media_url: MediaUrl) -> None:
+        self._media_url = media_url
+
+    def widths(self, reference: str) -> Sequence[int]:
+        return RENDITION_WIDTHS
+
+    def url(self, reference: str, width: int, image_format: ImageFormat) -> str:
+        return self._media_url(reference, width)
+
+
+def media_locator(media_url: MediaUrl | MediaLocator) -> MediaLocator:
+    """``media_url`` as a ``MediaLocator`` (a plain ``MediaUrl`` is wrapped)."""
+    return media_url if isinstance(media_url, MediaLocator) else _EveryWidth(media_url)
 
 
 def asset_reference(url: str) -> str | None:
@@ -43,35 +112,60 @@ def asset_placeholder(reference: str, width: int | None = None) -> str:
     return f"asset:{reference}" if width is None else f"asset:{reference}?w={width}"
 
 
-def asset_srcset(reference: str) -> str:
+def asset_srcset(reference: str, image_format: ImageFormat = FALLBACK_FORMAT) -> str:
+    """The placeholder of a whole ``srcset``: every rendition of ``reference`` in ``image_format``."""
+    return f"asset:{reference}?srcset={image_format.value}"
+
+
+def rendition_srcset(locator: MediaLocator, reference: str, image_format: ImageFormat) -> str:
+    """``srcset`` of every rendition of ``reference`` in ``image_format``: "url 400w, …"."""
     return ", ".join(
-        f"{asset_placeholder(reference, width)} {width}w" for width in RENDITION_WIDTHS
+        f"{locator.url(reference, width, image_format)} {width}w"
+        for width in locator.widths(reference)
     )
 
 
-def resolve_media(fragment: str, media_url: MediaUrl) -> str:
-    """``fragment`` with every ``asset:`` reference in ``src``/``srcset``/``href`` replaced by
-    the URL ``media_url`` gives for it (escaped for the attribute)."""
+def resolve_media(fragment: str, media_url: MediaUrl | MediaLocator) -> str:
+    """``fragment`` with every ``asset:`` placeholder in ``src``/``srcset``/``href`` replaced
+    by the URLs ``media_url`` gives for it (escaped for the attribute)."""
     if "asset:" not in fragment:
         return fragment
-
-    def resolve_reference(match: re.Match[str]) -> str:
-        width = int(match.group(2)) if match.group(2) else DEFAULT_RENDITION_WIDTH
-        return html.escape(media_url(match.group(1), width), quote=True)
+    locator = media_locator(media_url)
 
     def resolve_attribute(match: re.Match[str]) -> str:
-        value = match.group(2)
+        name, value = match.group(1), match.group(2)
         if "asset:" not in value:
             return match.group(0)
-        return f' {match.group(1)}="{_ASSET_IN_ATTRIBUTE.sub(resolve_reference, value)}"'
+
+        def resolve_reference(found: re.Match[str]) -> str:
+            reference, width, set_format = found.group(1), found.group(2), found.group(3)
+            if set_format is None:
+                width_wanted = int(width) if width else DEFAULT_RENDITION_WIDTH
+                resolved = locator.url(reference, width_wanted, FALLBACK_FORMAT)
+            elif name == "srcset":
+                resolved = rendition_srcset(locator, reference, ImageFormat(set_format))
+            else:
+                resolved = locator.url(reference, DEFAULT_RENDITION_WIDTH, ImageFormat(set_format))
+            return html.escape(resolved, quote=True)
+
+        return f' {name}="{_ASSET_IN_ATTRIBUTE.sub(resolve_reference, value)}"'
 
     return _URL_ATTRIBUTE.sub(resolve_attribute, fragment)
 
 
-def media_folder_url(prefix: str, extension: str = "jpg") -> MediaUrl:
-    """A ``MediaUrl`` for renditions stored as ``<prefix><reference>-<width>.<extension>``."""
+class _FolderMedia:
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
 
-    def media_url(reference: str, width: int) -> str:
-        return f"{prefix}{reference}-{width}.{extension}"
+    def widths(self, reference: str) -> Sequence[int]:
+        return RENDITION_WIDTHS
 
-    return media_url
+    def url(self, reference: str, width: int, image_format: ImageFormat) -> str:
+        extension = "jpg" if image_format is ImageFormat.JPEG else image_format.value
+        return f"{self._prefix}{reference}-{width}.{extension}"
+
+
+def media_folder_url(prefix: str) -> MediaLocator:
+    """A locator for renditions at every width, stored as
+    ``<prefix><reference>-<width>.<jpg|webp>``."""
+    return _FolderMedia(prefix)

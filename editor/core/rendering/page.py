@@ -21,9 +21,14 @@ from markupsafe import Markup
 from editor.core.rendering.body import RenderedBody, render_body
 from editor.core.rendering.media import (
     DEFAULT_RENDITION_WIDTH,
+    FALLBACK_FORMAT,
     HERO_IMAGE_SIZES,
-    RENDITION_WIDTHS,
+    SOURCE_FORMATS,
+    TEASER_IMAGE_SIZES,
+    MediaLocator,
     MediaUrl,
+    media_locator,
+    rendition_srcset,
 )
 from editor.core.rendering.theme import Theme, load_theme, masthead_date, site_zone
 
@@ -124,7 +129,7 @@ def render_article_page(
     article: ArticlePage,
     comments: Sequence[PageComment] = (),
     *,
-    media_url: MediaUrl,
+    media_url: MediaUrl | MediaLocator,
     site: SiteInfo | None = None,
     theme: Theme | None = None,
     body: RenderedBody | None = None,
@@ -147,7 +152,7 @@ def render_article_page(
         "site": site,
         "article": article,
         "body_html": Markup(body.html),
-        "hero": _hero(article.hero, media_url),
+        "hero": _picture(article.hero, media_locator(media_url), HERO_IMAGE_SIZES),
         "threads": threads,
         "comment_count": article.comment_count if article.comment_count is not None else len(comments),
         "show_updated": show_updated,
@@ -163,7 +168,7 @@ def render_article_page(
 def render_index_page(
     teasers: Sequence[ArticleTeaser],
     *,
-    media_url: MediaUrl,
+    media_url: MediaUrl | MediaLocator,
     site: SiteInfo | None = None,
     theme: Theme | None = None,
     heading: str = "",
@@ -175,7 +180,7 @@ def render_index_page(
         "index.html",
         {
             "site": site,
-            "teasers": [_teaser_view(teaser, media_url) for teaser in teasers],
+            "teasers": _teaser_views(teasers, media_url),
             "heading": heading,
             "masthead_date": _newest_date(teasers, site),
             "current_section": "",
@@ -187,7 +192,7 @@ def render_tag_page(
     tag: str,
     teasers: Sequence[ArticleTeaser],
     *,
-    media_url: MediaUrl,
+    media_url: MediaUrl | MediaLocator,
     site: SiteInfo | None = None,
     theme: Theme | None = None,
 ) -> str:
@@ -198,7 +203,7 @@ def render_tag_page(
         {
             "site": site,
             "tag": tag,
-            "teasers": [_teaser_view(teaser, media_url) for teaser in teasers],
+            "teasers": _teaser_views(teasers, media_url),
             "masthead_date": _newest_date(teasers, site),
             "current_section": "",
         },
@@ -291,25 +296,39 @@ def _safe_author_url(url: str) -> str:
     return url if re.match(r"https?://[^\s\"'<>]+$", url, re.IGNORECASE) else ""
 
 
-def _hero(hero: HeroImage | None, media_url: MediaUrl) -> dict[str, object] | None:
-    if hero is None:
+def _picture(image: HeroImage | None, media: MediaLocator, sizes: str) -> dict[str, object] | None:
+    """What the theme's ``picture`` macro draws: the JPEG ``<img>`` and a ``<source>`` per
+    other format, each ``srcset`` listing the renditions that exist (as the body's figures)."""
+    if image is None:
         return None
+    reference = image.reference
     return {
-        "src": media_url(hero.reference, DEFAULT_RENDITION_WIDTH),
-        "srcset": ", ".join(f"{media_url(hero.reference, width)} {width}w" for width in RENDITION_WIDTHS),
-        "sizes": HERO_IMAGE_SIZES,
-        "alt": hero.alt_text,
-        "caption": hero.caption,
-        "credit": hero.credit,
-        "width": hero.width,
-        "height": hero.height,
-    }  # fmt: skip
+        "src": media.url(reference, DEFAULT_RENDITION_WIDTH, FALLBACK_FORMAT),
+        "srcset": rendition_srcset(media, reference, FALLBACK_FORMAT),
+        "sources": [
+            {
+                "type": source_format.mime,
+                "srcset": rendition_srcset(media, reference, source_format),
+            }
+            for source_format in SOURCE_FORMATS
+        ],
+        "sizes": sizes,
+        "alt": image.alt_text,
+        "caption": image.caption,
+        "credit": image.credit,
+        "width": image.width,
+        "height": image.height,
+    }
 
 
-def _teaser_view(teaser: ArticleTeaser, media_url: MediaUrl) -> dict[str, object]:
-    hero = _hero(teaser.hero, media_url)
-    if hero is not None:
-        hero["sizes"] = "(max-width: 600px) 100vw, (max-width: 900px) 50vw, 400px"
+def _teaser_views(
+    teasers: Sequence[ArticleTeaser], media_url: MediaUrl | MediaLocator
+) -> list[dict[str, object]]:
+    media = media_locator(media_url)
+    return [_teaser_view(teaser, media) for teaser in teasers]
+
+
+def _teaser_view(teaser: ArticleTeaser, media: MediaLocator) -> dict[str, object]:
     return {
         "title": teaser.title,
         "url": teaser.url,
@@ -318,7 +337,7 @@ def _teaser_view(teaser: ArticleTeaser, media_url: MediaUrl) -> dict[str, object
         "author": teaser.author,
         "published_at": teaser.published_at,
         "comment_count": teaser.comment_count,
-        "hero": hero,
+        "hero": _picture(teaser.hero, media, TEASER_IMAGE_SIZES),
     }
 
 

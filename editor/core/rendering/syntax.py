@@ -7,11 +7,13 @@ Figures
         ![Engineers lower the gate](asset:3f2a9c0b1d4e "Photo: Mara Quinn")
         Engineers lower the trial gate on Monday morning.
 
-    renders ``<figure><img src srcset sizes alt><figcaption>Engineers lower …
-    <span class="credit">Photo: Mara Quinn</span></figcaption></figure>``. A
-    lone image line is a figure without a caption. ``asset:`` is followed by
-    the first 12 (or more) hex digits of the image's SHA-256; any other URL
-    (``https://…``) is kept as it is, without ``srcset``.
+    renders ``<figure><picture><source type="image/webp" srcset sizes><img src
+    srcset sizes alt></picture><figcaption>Engineers lower …
+    <span class="credit">Photo: Mara Quinn</span></figcaption></figure>`` (the
+    ``<img>`` is the JPEG fallback; ``media`` resolves the URLs). A lone image
+    line is a figure without a caption. ``asset:`` is followed by the first 12
+    (or more) hex digits of the image's SHA-256; any other URL (``https://…``)
+    is kept as it is, in a plain ``<img>`` without ``srcset``.
 
 Quotes with a source
     A block quote whose last line starts with a dash (``—``, ``--`` or
@@ -43,6 +45,8 @@ from markdown.blockprocessors import BlockProcessor
 
 from editor.core.rendering.media import (
     BODY_IMAGE_SIZES,
+    FALLBACK_FORMAT,
+    SOURCE_FORMATS,
     asset_placeholder,
     asset_reference,
     asset_srcset,
@@ -76,13 +80,26 @@ class FigureProcessor(BlockProcessor):  # type: ignore[misc]  # markdown has no 
             return False
         url = match.group("url").strip("<>")
         figure = etree.SubElement(parent, "figure", {"class": FIGURE_CLASS})
-        image = etree.SubElement(figure, "img")
         reference = asset_reference(url)
         if reference is not None:
+            # The same markup as the theme's ``picture`` macro gives the hero image.
+            picture = etree.SubElement(figure, "picture")
+            for source_format in SOURCE_FORMATS:
+                etree.SubElement(
+                    picture,
+                    "source",
+                    {
+                        "type": source_format.mime,
+                        "srcset": asset_srcset(reference, source_format),
+                        "sizes": BODY_IMAGE_SIZES,
+                    },
+                )
+            image = etree.SubElement(picture, "img")
             image.set("src", asset_placeholder(reference))
-            image.set("srcset", asset_srcset(reference))
+            image.set("srcset", asset_srcset(reference, FALLBACK_FORMAT))
             image.set("sizes", BODY_IMAGE_SIZES)
         else:
+            image = etree.SubElement(figure, "img")
             image.set("src", url)
         image.set("alt", match.group("alt").strip())
         image.set("loading", "lazy")

@@ -83,7 +83,7 @@ def test_a_published_article_gets_its_page_listings_feed_sitemap_and_images(
     page = (site / page_path).read_text()
     assert "Flood barrier trial begins" in page
     srcsets = [part for part in page.split('srcset="')[1:]]
-    assert len(srcsets) == 2
+    assert len(srcsets) == 4  # two figures × (WebP <source>, JPEG <img>)
     for srcset in srcsets:
         for candidate in srcset.split('"')[0].split(", "):
             url, _width = candidate.split(" ")

@@ -10,7 +10,7 @@ from markdown.extensions import Extension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.treeprocessors import Treeprocessor
 
-from editor.core.rendering.media import DEFAULT_RENDITION_WIDTH
+from editor.core.rendering.media import resolve_media
 from editor.core.rendering.sanitize import sanitize_html
 from editor.core.rendering.syntax import FigureProcessor, shape_quotes
 
@@ -104,7 +104,8 @@ def whole_document_html(source: str) -> str:
         ],
         output_format="html",
     )
-    return _squash(sanitize_html(md.convert(source)))
+    # Media placeholders resolved as the block renderer resolves them.
+    return _squash(resolve_media(sanitize_html(md.convert(source)), reference_media_url))
 
 
 def without_block_markup(body_html: str) -> str:
@@ -137,7 +138,4 @@ def reference_media_url(reference: str, width: int) -> str:
 
 
 def _squash(fragment: str) -> str:
-    fragment = re.sub(
-        r'src="asset:([0-9a-f]+)"', rf'src="asset:\1?w={DEFAULT_RENDITION_WIDTH}"', fragment
-    )
     return re.sub(r"\s+", " ", fragment).strip()

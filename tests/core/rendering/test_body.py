@@ -61,19 +61,30 @@ def pairs(renderer_body: object) -> list[tuple[str, str]]:
     return [(block.id, block.html) for block in renderer_body.blocks]  # type: ignore[attr-defined]
 
 
-def test_a_figure_has_srcset_alt_caption_and_credit_with_urls_from_the_resolver() -> None:
+def test_a_figure_is_a_picture_with_webp_and_jpeg_alt_caption_and_credit() -> None:
     html = body_html(
         '![Engineers at the lock](asset:0123456789AB "Photo: Mara Quinn")\nCaption *here*.'
     )
     figure = re.sub(r' data-block="[^"]*"', "", html)
     assert figure == (
-        '<figure class="figure"><img alt="Engineers at the lock" decoding="async" loading="lazy" '
+        '<figure class="figure"><picture><source sizes="(max-width: 760px) 100vw, 720px" '
+        'srcset="/media/0123456789ab-400.webp 400w, /media/0123456789ab-800.webp 800w, '
+        '/media/0123456789ab-1600.webp 1600w" type="image/webp">'
+        '<img alt="Engineers at the lock" decoding="async" loading="lazy" '
         'sizes="(max-width: 760px) 100vw, 720px" src="/media/0123456789ab-800.jpg" '
         'srcset="/media/0123456789ab-400.jpg 400w, /media/0123456789ab-800.jpg 800w, '
-        '/media/0123456789ab-1600.jpg 1600w">'
+        '/media/0123456789ab-1600.jpg 1600w"></picture>'
         '<figcaption>Caption <em>here</em>. <span class="credit">Photo: Mara Quinn</span>'
         "</figcaption>\n</figure>"
     )
+
+
+def test_a_remote_image_line_is_a_plain_img_without_srcset() -> None:
+    html = body_html("![Remote](https://example.org/a.jpg)")
+    assert '<img alt="Remote" decoding="async" loading="lazy" src="https://example.org/a.jpg">' in (
+        html
+    )
+    assert "<picture>" not in html and "srcset" not in html
 
 
 def test_a_lone_image_line_is_a_figure_without_caption() -> None:
