@@ -8,7 +8,8 @@ What the UI and publishing use (each name's module has the details):
   turn the shown body into the new one, or ``full``), ``.render(markdown) ->
   RenderedBody``; ``render_body(markdown, media_url=…)`` renders once.
 - ``render_article_page(ArticlePage, comments, media_url=…, site=…, body=…)``, and
-  ``render_index_page`` / ``render_tag_page`` for publishing; ``load_theme``.
+  ``render_index_page`` / ``render_tag_page(…, pagination=Pagination(…))`` for
+  publishing; ``load_theme``.
 - ``check_layout(ArticlePage, RenderedBody, asset_lookup=…)`` -> ``LayoutIssue`` list.
 - ``syntax_help()``: the writing help (Markdown).
 - ``article_data``: page data and asset lookup from the store.
@@ -44,6 +45,7 @@ from editor.core.rendering.page import (
     HeroImage,
     Link,
     PageComment,
+    Pagination,
     SiteInfo,
     render_article_page,
     render_index_page,
@@ -82,6 +84,7 @@ __all__ = [
     "MediaUrl",
     "OutlineEntry",
     "PageComment",
+    "Pagination",
     "RenderWarning",
     "RenderedBlock",
     "RenderedBody",

@@ -116,6 +116,18 @@ class ArticleTeaser:
     comment_count: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a listing page sits among its pages; the theme draws "Newer", "Page N of M" and
+    "Older" from it. A link is ``None`` where there is no such page (the first page has
+    nothing newer, the last nothing older)."""
+
+    number: int
+    count: int
+    newer_url: str | None = None
+    older_url: str | None = None
+
+
 @dataclass(frozen=True)
 class CommentNode:
     comment: PageComment
@@ -172,8 +184,10 @@ def render_index_page(
     site: SiteInfo | None = None,
     theme: Theme | None = None,
     heading: str = "",
+    pagination: Pagination | None = None,
 ) -> str:
-    """The front page: ``teasers`` in the order given, the first one large."""
+    """The front page (or one of its pages): ``teasers`` in the order given, the first one
+    large."""
     site = site or SiteInfo()
     theme = theme or load_theme()
     return theme.render(
@@ -182,6 +196,7 @@ def render_index_page(
             "site": site,
             "teasers": _teaser_views(teasers, media_url),
             "heading": heading,
+            "pagination": pagination,
             "masthead_date": _newest_date(teasers, site),
             "current_section": "",
         },
@@ -195,7 +210,9 @@ def render_tag_page(
     media_url: MediaUrl | MediaLocator,
     site: SiteInfo | None = None,
     theme: Theme | None = None,
+    pagination: Pagination | None = None,
 ) -> str:
+    """The articles with ``tag`` (or one page of them)."""
     site = site or SiteInfo()
     theme = theme or load_theme()
     return theme.render(
@@ -204,6 +221,7 @@ def render_tag_page(
             "site": site,
             "tag": tag,
             "teasers": _teaser_views(teasers, media_url),
+            "pagination": pagination,
             "masthead_date": _newest_date(teasers, site),
             "current_section": "",
         },

@@ -11,8 +11,9 @@ the old ones. Images are named by content, so one already in the previous
 generation is linked without being read.
 
 Layout: ``index.html`` (and ``page/N/``), ``YYYY/MM/slug/index.html``,
-``tag/<slug>/index.html``, ``feed.xml`` (Atom), ``sitemap.xml``,
-``media/<sha12>-<width>w.<jpg|webp>``.
+``tag/<slug>/index.html`` (and ``tag/<slug>/page/N/``), ``feed.xml`` (Atom),
+``sitemap.xml``, ``media/<sha12>-<width>w.<jpg|webp>`` (every rendition: the
+pages' ``<picture>`` elements name both formats).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,11 +39,12 @@ from editor.core.publishing.site.layout import Manifest, SiteFolder
 from editor.core.publishing.site.listing import (
     INDEX_FILE,
     MEDIA_FOLDER,
-    PAGE_SIZE,
     article_path,
     index_file_for,
     index_path,
     listing_images,
+    on_page,
+    page_count,
     render_index,
     render_tag,
     root_of,
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
     from editor.core.images.cache import ImageCache
 
 # Bump when the site's layout or any page's shape changes, so every page is made again.
-SITE_FORMAT = 2
+SITE_FORMAT = 3
 _FOLDER_THREADS = 4
 CLEANUP_THREAD_NAME = "newsdesk-site-cleanup"
 
@@ -317,30 +319,45 @@ def _write_listings(
     images = listing_images(articles)
     fingerprint = renderer_fingerprint()
     site_facts = asdict(site)
-    pages = max(1, -(-len(articles) // PAGE_SIZE))
+    pages = page_count(len(articles))
     for number in range(1, pages + 1):
-        on_page = articles[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        front = on_page(articles, number)
         writer.page(
             index_path(number) + INDEX_FILE,
-            listing_key(
-                ("index", number, pages), on_page, fingerprint=fingerprint, site=site_facts
-            ),
-            lambda number=number, on_page=on_page: render_index(  # type: ignore[misc]
-                site=site, number=number, pages=pages, articles=on_page, images=images
+            listing_key(("index", number, pages), front, fingerprint=fingerprint, site=site_facts),
+            partial(
+                render_index, site=site, number=number, pages=pages, articles=front, images=images
             ),
         )
     by_tag: dict[str, tuple[str, list[ArticleContent]]] = {}
     for content in articles:
         for tag in content.tags:
             by_tag.setdefault(tag_slug(tag.name), (tag.name, []))[1].append(content)
+    tag_pages: list[str] = []
     for tag_name, tagged in by_tag.values():
-        writer.page(
-            tag_path(tag_name) + INDEX_FILE,
-            listing_key(("tag", tag_name), tagged, fingerprint=fingerprint, site=site_facts),
-            lambda tag_name=tag_name, tagged=tagged: render_tag(  # type: ignore[misc]
-                site=site, tag_name=tag_name, articles=tagged, images=images
-            ),
-        )
+        tagged_pages = page_count(len(tagged))
+        for number in range(1, tagged_pages + 1):
+            tag_page = on_page(tagged, number)
+            path = tag_path(tag_name, number)
+            tag_pages.append(path)
+            writer.page(
+                path + INDEX_FILE,
+                listing_key(
+                    ("tag", tag_name, number, tagged_pages),
+                    tag_page,
+                    fingerprint=fingerprint,
+                    site=site_facts,
+                ),
+                partial(
+                    render_tag,
+                    site=site,
+                    tag_name=tag_name,
+                    articles=tag_page,
+                    images=images,
+                    number=number,
+                    pages=tagged_pages,
+                ),
+            )
     index_file = index_file_for(site)
     writer.data(
         "feed.xml",
@@ -356,7 +373,7 @@ def _write_listings(
     listed: list[tuple[str, datetime | None]] = [(index_path(1), newest)]
     listed += [(index_path(number), None) for number in range(2, pages + 1)]
     listed += [(article_path(content), content.updated_at) for content in articles]
-    listed += [(tag_path(tag_name), None) for tag_name, _tagged in by_tag.values()]
+    listed += [(path, None) for path in tag_pages]
     writer.data("sitemap.xml", sitemap(paths=listed, base=base, index_file=index_file))
 
 

@@ -1,5 +1,6 @@
-"""The site's listing pages, drawn by the theme: the front page (newest first, in pages of
-``PAGE_SIZE``) and one page per tag; and where every page lives.
+"""The site's listing pages, drawn by the theme: the front page and one page per tag, each
+newest first in pages of ``PAGE_SIZE`` with "Newer"/"Older" links (the theme's
+``_pagination.html``, from the ``Pagination`` made here); and where every page lives.
 
 Links are relative, so the folder works opened straight from disk (``file://``)
 as well as served; without a base URL they name ``index.html`` explicitly,
@@ -9,15 +10,20 @@ Tag pages live at the tag's slug as the theme links to it (``tag_slug``).
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from editor.core.publishing.content import ArticleContent, ImageRef
 from editor.core.publishing.media import rendition_media_url
 from editor.core.publishing.page import SiteSettings
 from editor.core.rendering.article_data import ASSET_REFERENCE_LENGTH as REFERENCE_LENGTH
 from editor.core.rendering.article_data import hero_image
-from editor.core.rendering.page import ArticleTeaser, render_index_page, render_tag_page, tag_slug
+from editor.core.rendering.page import (
+    ArticleTeaser,
+    Pagination,
+    render_index_page,
+    render_tag_page,
+    tag_slug,
+)
 
 PAGE_SIZE = 20
 INDEX_FILE = "index.html"
@@ -30,12 +36,22 @@ def article_path(content: ArticleContent) -> str:
     return f"{when:%Y}/{when:%m}/{content.slug}/"
 
 
-def tag_path(tag_name: str) -> str:
-    return f"tag/{tag_slug(tag_name)}/"
+def tag_path(tag_name: str, number: int = 1) -> str:
+    first = f"tag/{tag_slug(tag_name)}/"
+    return first if number == 1 else f"{first}page/{number}/"
 
 
 def index_path(number: int) -> str:
     return "" if number == 1 else f"page/{number}/"
+
+
+def page_count(articles: int) -> int:
+    """How many listing pages ``articles`` fill (one, empty, when there are none)."""
+    return max(1, -(-articles // PAGE_SIZE))
+
+
+def on_page(articles: Sequence[ArticleContent], number: int) -> Sequence[ArticleContent]:
+    return articles[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
 
 
 def root_of(path: str) -> str:
@@ -52,6 +68,20 @@ def relative_link(root: str, path: str, site: SiteSettings) -> str:
     return (root + path + index_file_for(site)) or "./"
 
 
+def pagination(
+    *, number: int, pages: int, path_of: Callable[[int], str], site: SiteSettings
+) -> Pagination:
+    """Page ``number`` of ``pages`` (whose site paths ``path_of`` gives), with relative links
+    to its newer and older neighbours."""
+    root = root_of(path_of(number))
+    return Pagination(
+        number=number,
+        count=pages,
+        newer_url=None if number == 1 else relative_link(root, path_of(number - 1), site),
+        older_url=None if number == pages else relative_link(root, path_of(number + 1), site),
+    )
+
+
 def render_index(
     *,
     site: SiteSettings,
@@ -60,17 +90,14 @@ def render_index(
     articles: Sequence[ArticleContent],
     images: Mapping[str, ImageRef],
 ) -> bytes:
-    path = index_path(number)
-    root = root_of(path)
-    page = render_index_page(
+    """Page ``number`` of the front page: ``articles`` are the ones on it."""
+    root = root_of(index_path(number))
+    return render_index_page(
         [_teaser(content, root, site) for content in articles],
         media_url=rendition_media_url(images, root + MEDIA_FOLDER),
         site=site.page_site(root=root, index_file=index_file_for(site)),
-        heading="" if number == 1 else f"Page {number} of {pages}",
-    )
-    newer = None if number == 1 else relative_link(root, index_path(number - 1), site)
-    older = None if number == pages else relative_link(root, index_path(number + 1), site)
-    return _with_page_links(page, newer=newer, older=older).encode()
+        pagination=pagination(number=number, pages=pages, path_of=index_path, site=site),
+    ).encode()
 
 
 def render_tag(
@@ -79,13 +106,21 @@ def render_tag(
     tag_name: str,
     articles: Sequence[ArticleContent],
     images: Mapping[str, ImageRef],
+    number: int = 1,
+    pages: int = 1,
 ) -> bytes:
-    root = root_of(tag_path(tag_name))
+    """Page ``number`` of the tag's page: ``articles`` are the ones on it."""
+
+    def path_of(page: int) -> str:
+        return tag_path(tag_name, page)
+
+    root = root_of(path_of(number))
     return render_tag_page(
         tag_name,
         [_teaser(content, root, site) for content in articles],
         media_url=rendition_media_url(images, root + MEDIA_FOLDER),
         site=site.page_site(root=root, index_file=index_file_for(site)),
+        pagination=pagination(number=number, pages=pages, path_of=path_of, site=site),
     ).encode()
 
 
@@ -118,23 +153,3 @@ def _teaser(content: ArticleContent, root: str, site: SiteSettings) -> ArticleTe
         hero=None if picture is None else hero_image(picture),
         comment_count=content.comment_count,
     )
-
-
-def _with_page_links(page: str, *, newer: str | None, older: str | None) -> str:
-    """The front page's "Newer"/"Older" links (the theme's index has none), before
-    ``</main>``."""
-    if newer is None and older is None:
-        return page
-    links = []
-    if newer is not None:
-        links.append(f'<a rel="prev" href="{html.escape(newer, quote=True)}">← Newer</a>')
-    if older is not None:
-        links.append(f'<a rel="next" href="{html.escape(older, quote=True)}">Older →</a>')
-    navigation = (
-        '<nav class="wrap pagination" aria-label="Pages" '
-        'style="display:flex;justify-content:space-between;padding:1.5em 0">'
-        + "".join(links)
-        + "</nav>\n"
-    )
-    head, marker, tail = page.rpartition("</main>")
-    return f"{head}{navigation}{marker}{tail}" if marker else page + navigation
