@@ -115,6 +115,13 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(pane)
         self.area_list.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.articles_pane.article_activated.connect(self.open_article)
+        self.publishing_pane.article_open_requested.connect(self.open_article)
+        # A publish from the Publishing area moves the stored version on: an editor holding
+        # that article continues from it, as after its own Publish.
+        self.publishing_pane.publication_changed.connect(self.editor_pane.publish_flow.published)
+        self.publishing_pane.publication_changed.connect(
+            lambda _outcome: self.articles_pane.refresh()
+        )
         self.articles_pane.new_article_requested.connect(self.new_article)
         self.editor_pane.publish_target = lambda: self.settings.preferences.publish_target
         self.editor_pane.publisher_name = lambda: self.settings.preferences.moderator_name

@@ -98,7 +98,9 @@ class ArticlePublication:
     article_id: ArticleId
     title: str
     slug: str
+    author: str
     status: ArticleStatus
+    # Publish with this as the expected version: refused if the article moved on since.
     version: int
     updated_at: datetime
     first_published_at: datetime | None
@@ -131,6 +133,7 @@ def publication_overview(session: Session, *, targets: Sequence[str]) -> list[Ar
             Article.id,
             Article.title,
             Article.slug,
+            Article.author,
             Article.status,
             Article.version,
             Article.updated_at,
@@ -165,6 +168,7 @@ def publication_overview(session: Session, *, targets: Sequence[str]) -> list[Ar
                 article_id=ArticleId(row.id),
                 title=row.title,
                 slug=row.slug,
+                author=row.author,
                 status=row.status,
                 version=row.version,
                 updated_at=row.updated_at,

@@ -1,4 +1,5 @@
-"""The Publishing area: where the Publish button sends articles, whole-site export, scheduling."""
+"""The Publishing area: what is published where, where the Publish button sends articles,
+whole-site export and scheduled articles."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from editor.ui.background import Lane
+from editor.ui.publishing.overview_view import PublicationOverview
+from editor.ui.publishing.target_names import describe_target
 
 if TYPE_CHECKING:
     from editor.core.store import Store
@@ -27,26 +30,16 @@ if TYPE_CHECKING:
 
 DUE_CHECK_MS = 60_000
 
-
-def describe_target(name: str) -> str:
-    if name == "this-store":
-        return "This store (the articles go live here)"
-    if name.startswith("folder:"):
-        return f"Static site folder: {name.removeprefix('folder:')}"
-    if name.startswith("store:"):
-        from editor.core.store import display_url
-
-        try:
-            return f"Another store: {display_url(name.removeprefix('store:'))}"
-        except Exception:
-            return f"Another store: {name.removeprefix('store:')}"
-    return name
+__all__ = ["DUE_CHECK_MS", "PublishingPane", "describe_target"]
 
 
 class PublishingPane(QWidget):
     target_chosen = Signal(str)
     site_exported = Signal(object)
     due_published = Signal(list)
+    article_open_requested = Signal(int)
+    # A publish or unpublish made from this area (PublishOutcome or UnpublishOutcome).
+    publication_changed = Signal(object)
 
     def __init__(
         self, runner: BackgroundRunner, settings: Settings, parent: QWidget | None = None
@@ -60,37 +53,64 @@ class PublishingPane(QWidget):
         heading = QLabel("Publishing")
         heading.setObjectName("paneHeading")
         intro = QLabel(
-            "The Publish button in the editor sends the article to the chosen target. Each publish "
-            "is all or nothing: a failure leaves the target as it was."
+            "Each publish is all or nothing: a failure leaves the target as it was. The Publish "
+            "button in the editor sends the article to the target marked ●."
         )
         intro.setWordWrap(True)
         intro.setObjectName("muted")
+        self.export_button = QPushButton("Export Whole Site…")
+        self.export_button.clicked.connect(self.choose_and_export)
+        self.due_button = QPushButton("Publish Scheduled Articles Now")
+        self.due_button.clicked.connect(self.publish_due_now)
+
         self.targets = QListWidget()
+        self.targets.setObjectName("targetList")
         self.targets.itemClicked.connect(self._choose)
         self.targets.itemActivated.connect(self._choose)
         add_folder = QPushButton("Add Site Folder…")
         add_folder.clicked.connect(self.add_folder_target)
         add_store = QPushButton("Add Another Store…")
         add_store.clicked.connect(self.add_store_target)
-        self.export_button = QPushButton("Export Whole Site…")
-        self.export_button.clicked.connect(self.choose_and_export)
-        self.due_button = QPushButton("Publish Scheduled Articles Now")
-        self.due_button.clicked.connect(self.publish_due_now)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setObjectName("muted")
 
-        buttons = QHBoxLayout()
-        for button in (add_folder, add_store, self.export_button, self.due_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        self.overview = PublicationOverview(
+            runner,
+            targets=self.target_names,
+            preferred_target=lambda: self._settings.preferences.publish_target,
+            publisher_name=lambda: self._settings.preferences.moderator_name,
+        )
+        self.overview.article_open_requested.connect(self.article_open_requested)
+        self.overview.publication_changed.connect(self.publication_changed)
+        self.site_exported.connect(lambda _outcome: self.overview.refresh())
+        self.due_published.connect(lambda results: self.overview.refresh() if results else None)
+
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.export_button)
+        top.addWidget(self.due_button)
+        target_buttons = QVBoxLayout()
+        target_buttons.addWidget(add_folder)
+        target_buttons.addWidget(add_store)
+        target_buttons.addStretch(1)
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.targets, 1)
+        target_row.addLayout(target_buttons)
+        targets_heading = QLabel("Targets")
+        targets_heading.setObjectName("sectionHeading")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(heading)
+        layout.addLayout(top)
         layout.addWidget(intro)
-        layout.addWidget(QLabel("Publish to:"))
-        layout.addWidget(self.targets, 1)
-        layout.addLayout(buttons)
+        layout.addSpacing(6)
+        layout.addWidget(targets_heading)
+        layout.addLayout(target_row)
+        layout.addSpacing(10)
+        layout.addWidget(self.overview, 1)
         layout.addWidget(self.status)
+        self.setStyleSheet(PANE_STYLE)
         self._show_targets()
 
         # Scheduled articles go out the next time any Newsdesk on the store is running.
@@ -100,6 +120,7 @@ class PublishingPane(QWidget):
 
     def set_store(self, store: Store | None) -> None:
         self.store = store
+        self.overview.set_store(store)
         if store is not None:
             self._due_timer.start()
             QTimer.singleShot(2_000, self.publish_due_now)
@@ -114,7 +135,9 @@ class PublishingPane(QWidget):
             for line in self._settings.preferences.publish_targets.splitlines()
             if line.strip()
         ]
-        return ["this-store", *[name for name in extra if name != "this-store"]]
+        chosen = self._settings.preferences.publish_target.strip()
+        names = ["this-store", *[name for name in extra if name != "this-store"]]
+        return names if not chosen or chosen in names else [*names, chosen]
 
     def _show_targets(self) -> None:
         chosen = self._settings.preferences.publish_target
@@ -122,7 +145,16 @@ class PublishingPane(QWidget):
         for name in self.target_names():
             item = QListWidgetItem(("● " if name == chosen else "○ ") + describe_target(name))
             item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(
+                "The editor's Publish button sends articles here."
+                if name == chosen
+                else "Click to make this the target of the editor's Publish button."
+            )
             self.targets.addItem(item)
+        # As tall as its targets (up to five), so the overview below keeps the room.
+        rows = min(max(self.targets.count(), 2), 5)
+        row_height = max(self.targets.sizeHintForRow(0), 22)
+        self.targets.setFixedHeight(rows * row_height + 2 * self.targets.frameWidth() + 4)
 
     def _choose(self, item: QListWidgetItem) -> None:
         self.choose_target(str(item.data(Qt.ItemDataRole.UserRole)))
@@ -134,6 +166,7 @@ class PublishingPane(QWidget):
         self._settings.preferences.publish_target = name
         self._settings.save()
         self._show_targets()
+        self.overview.refresh()  # a new target is a new column
         self.target_chosen.emit(name)
 
     def add_folder_target(self) -> None:
@@ -216,3 +249,9 @@ class PublishingPane(QWidget):
             on_success=done,
             on_failure=lambda _e: None,
         )
+
+
+PANE_STYLE = """
+QLabel#sectionHeading { font-size: 14px; font-weight: 600; padding: 2px 0; }
+QListWidget#targetList::item { padding: 3px 4px; }
+"""
