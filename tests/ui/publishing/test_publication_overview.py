@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QTextCursor
 from sqlalchemy import select
 
 from editor.core.articles.service import load_draft, save_draft
@@ -226,3 +226,36 @@ class _OpenedUrls(QObject):
     @Slot(QUrl)
     def open(self, url: QUrl) -> None:
         self.urls.append(url.toString())
+
+
+def test_publishing_from_the_area_leaves_the_open_editor_saving(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(main_window.articles_pane.articles_listed, timeout=20_000):
+        main_window.open_store(demo_store.url)
+    # A draft: publishing it changes its status, so its stored version moves on.
+    draft = _id_of(demo_store, "market-square-roadworks")
+    editor = main_window.editor_pane
+    with qtbot.waitSignal(editor.article_opened, timeout=10_000) as opened:
+        main_window.open_article(draft)
+    opened_version = opened.args[0].version
+    overview = main_window.publishing_pane.overview
+    with qtbot.waitSignal(overview.overview_loaded, timeout=10_000):
+        main_window.show_area(Area.PUBLISHING)
+    assert overview.select(draft, "this-store")
+    with qtbot.waitSignal(
+        main_window.publishing_pane.publication_changed, timeout=PUBLISH_TIMEOUT
+    ) as published:
+        overview.publish_button.click()
+    outcome = published.args[0]
+    assert outcome.version != opened_version
+    # The editor continues from the version the publish left, so its next save is no conflict.
+    qtbot.waitUntil(
+        lambda: editor.draft is not None and editor.draft.version == outcome.version,
+        timeout=5_000,
+    )
+    editor.text.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(editor.draft_saved, timeout=5_000):
+        editor.text.insertPlainText(" Updated after publishing.")
+        editor.save_now()
+    assert editor.save_label.text().startswith("Saved")
