@@ -98,7 +98,8 @@ def state_explanation(publication: TargetPublication) -> str:
     elif state is TargetState.UNPUBLISHED:
         text = "Taken down" + (f" {at}." if at else ".")
     elif state is TargetState.MARKED_PUBLISHED:
-        text = f"Marked published ({at}), but never published here by Newsdesk."
+        # The core's note says the same at more length.
+        return f"Came into the store marked published ({at}); Publish gives it a page here."
     else:
         text = "Never published here."
     if publication.note and state is not TargetState.CHANGED_SINCE:

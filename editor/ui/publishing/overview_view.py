@@ -281,8 +281,7 @@ class PublicationOverview(QWidget):
         )
         icon = self.table.iconSize().width() + 8
         this_year = datetime.now(UTC).astimezone().year
-        for column in range(FIXED_COLUMNS, self.model.columnCount()):
-            target = self.model.target_at(column)
+        for column, target in enumerate(self.model.targets, start=FIXED_COLUMNS):
             other_year = any(
                 (at := row.at(target).at) is not None and at.astimezone().year != this_year
                 for row in self.model.rows
