@@ -94,9 +94,10 @@ class StoreTarget(PublishTarget):
 
     @property
     def name(self) -> str:
-        return STORE_PREFIX + make_url(self._url).set(password=None).render_as_string(
-            hide_password=False
-        )
+        # URL.set() leaves a field alone when given None; _replace (URL is a named tuple)
+        # is what removes the password, so it is never written into a publish record.
+        without_password = make_url(self._url)._replace(password=None)
+        return STORE_PREFIX + without_password.render_as_string(hide_password=False)
 
     @property
     def description(self) -> str:
