@@ -188,9 +188,9 @@ def _search_id(session: Session) -> Any:
     return _COMMENT_SEARCH.c.rowid
 
 
-# How many of the newest ids a PostgreSQL search walks in id order before asking the
-# full-text index for every older match instead (see _postgres_search_keys).
-RECENT_SEARCH_SPAN = 50_000
+# How many of a view's nearest comments a PostgreSQL search tests one by one before
+# asking the full-text index for every older match instead (see _postgres_search_keys).
+RECENT_SEARCH_ROWS = 10_000
 
 
 def _postgres_search_keys(
@@ -204,49 +204,64 @@ def _postgres_search_keys(
     """A search's next ``limit`` matches on PostgreSQL, newest first (or oldest first).
 
     The planner cannot tell a rare word from a common one here (tsquery selectivity
-    is a guess), and each plan alone is slow for one of them: walking ids in order
-    and testing each document is instant for a common word but reads all million
-    rows for a word that is nowhere; collecting every match from the GIN index is
-    instant for a rare word but fetches hundreds of thousands of rows for a common
-    one. So: walk the nearest ``RECENT_SEARCH_SPAN`` ids in order, and only when
-    they hold fewer than ``limit`` matches (the word is rare) collect the rest of
-    the matches from the index and sort them.
+    is a guess), and each plan alone is slow for one of them: walking the view's
+    comments in order and testing each document is instant for a common word but
+    reads every row for a word that is nowhere; collecting every match from the GIN
+    index is instant for a rare word but fetches hundreds of thousands of rows for a
+    common one. So: test the view's nearest ``RECENT_SEARCH_ROWS`` comments in order
+    (the view's, not the table's: a tab whose newest comments were all moderated
+    away still finds its matches at once), and only when they hold fewer than
+    ``limit`` matches collect the older matches from the index and sort them.
     """
     # Starting parallel workers costs ~10 ms, more than a whole first page takes alone.
     session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    search_id = _SEARCH_DOCUMENT.c.comment_id
-    edge = func.max(search_id) if not oldest_first else func.min(search_id)
-    if before_id is None:
-        nearest = session.scalar(select(edge))
-        if nearest is None:
-            return []
-        before_id = int(nearest) + (1 if not oldest_first else -1)
-    if oldest_first:
-        in_span = and_(search_id > before_id, search_id <= before_id + RECENT_SEARCH_SPAN)
-        beyond_span = search_id > before_id + RECENT_SEARCH_SPAN
-        order = search_id.asc()
-    else:
-        in_span = and_(search_id < before_id, search_id >= before_id - RECENT_SEARCH_SPAN)
-        beyond_span = search_id < before_id - RECENT_SEARCH_SPAN
-        order = search_id.desc()
-    columns = (Comment.created_at, Comment.id)
-    recent = _search_select(query, session, *columns).where(in_span).order_by(order).limit(limit)
+    conditions = _conditions(query, session, query.tab.status)
+    if before_id is not None:
+        conditions.append(Comment.id > before_id if oldest_first else Comment.id < before_id)
+    order = Comment.id.asc() if oldest_first else Comment.id.desc()
+    walked = (
+        select(Comment.id.label("id"), Comment.created_at.label("created_at"))
+        .where(*conditions)
+        .order_by(order)
+        .limit(RECENT_SEARCH_ROWS)
+        .subquery("walked")
+    )
+    matching = _SEARCH_DOCUMENT.c.document.op("@@")(_postgres_tsquery(query))
+    recent = (
+        select(walked.c.created_at, walked.c.id)
+        .join(_SEARCH_DOCUMENT, _SEARCH_DOCUMENT.c.comment_id == walked.c.id)
+        .where(matching)
+        .order_by(walked.c.id.asc() if oldest_first else walked.c.id.desc())
+        .limit(limit)
+    )
+    # One document lookup per walked row: a merge join would read the documents in id
+    # order until the first match, i.e. all million of them for a word that is nowhere.
+    session.execute(text("SET LOCAL enable_mergejoin = off"))
+    session.execute(text("SET LOCAL enable_hashjoin = off"))
     found = [QueueKey(moment, CommentId(key)) for moment, key in session.execute(recent)]
+    session.execute(text("RESET enable_mergejoin"))
+    session.execute(text("RESET enable_hashjoin"))
     if len(found) >= limit:
         return found
+    # Everything past the walked rows (none if the walk reached the end of the view). The
+    # boundary is read first: as a parameter the planner would guess its selectivity.
+    boundary = session.scalar(
+        select(func.max(walked.c.id) if oldest_first else func.min(walked.c.id))
+    )
+    if boundary is None:
+        return found
+    search_id = _SEARCH_DOCUMENT.c.comment_id
+    beyond = search_id > boundary if oldest_first else search_id < boundary
     # MATERIALIZED keeps the planner from turning this back into an ordered walk.
     older_matches = (
-        select(search_id)
-        .where(_SEARCH_DOCUMENT.c.document.op("@@")(_postgres_tsquery(query)), beyond_span)
-        .cte("older_matches")
-        .prefix_with("MATERIALIZED")
+        select(search_id).where(matching, beyond).cte("older_matches").prefix_with("MATERIALIZED")
     )
     older = (
-        select(*columns)
+        select(Comment.created_at, Comment.id)
         .select_from(older_matches)
         .join(Comment, Comment.id == older_matches.c.comment_id)
-        .where(*_conditions(query, session, query.tab.status))
-        .order_by(Comment.id.asc() if oldest_first else Comment.id.desc())
+        .where(*conditions)
+        .order_by(order)
         .limit(limit - len(found))
     )
     found.extend(QueueKey(moment, CommentId(key)) for moment, key in session.execute(older))

@@ -326,7 +326,7 @@ def test_search_pages_walk_every_match_in_order_whichever_end_they_start_from(
 ) -> None:
     # PostgreSQL walks the nearest ids in order and collects older matches from the index;
     # a tiny span makes every page cross from one way to the other.
-    monkeypatch.setattr(queue, "RECENT_SEARCH_SPAN", span)
+    monkeypatch.setattr(queue, "RECENT_SEARCH_ROWS", span)
     for tab in (QueueTab.ALL, QueueTab.PENDING, QueueTab.SPAM):
         for words in ("storm", "river budg", "école", "nowhere"):
             terms = words.split()
