@@ -66,6 +66,9 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
         window.grab().save(str(target))
         written.append(target)
     written += _preview_shots(app, window, folder)
+    publishing_shot = _publishing_shot(window, folder)
+    if publishing_shot is not None and publishing_shot not in written:
+        written.append(publishing_shot)
     window.show_area(Area.ARTICLES)
     app.processEvents()
     main_shot = folder / "main-window.png"
@@ -113,6 +116,80 @@ def _show_a_held_comment(window: object) -> None:
         QTimer.singleShot(10_000, loop.quit)
         pane.queue_view.select_row(held)
         loop.exec()
+
+
+def _publishing_shot(window: object, folder: Path) -> Path | None:
+    """The Publishing area once the newsroom has used it: the lead story and the library piece
+    published to the store and to a site folder, the library piece edited since, and the
+    roadworks piece on the site only (the orchestra piece is scheduled in the demo)."""
+    import tempfile
+    from dataclasses import replace
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from editor.core.articles.service import load_draft, save_draft
+    from editor.core.models import Article
+    from editor.core.publishing import publish_article
+    from editor.ui.main_window import Area, MainWindow
+
+    assert isinstance(window, MainWindow)
+    store = window.store
+    if store is None:
+        return None
+    site = Path(tempfile.mkdtemp(prefix="newsdesk-screenshot-")) / "public_html"
+    folder_target = f"folder:{site}"
+    with store.session_factory() as session:
+        ids = {
+            slug: article_id
+            for slug, article_id in session.query(Article.slug, Article.id).filter(
+                Article.slug.in_(
+                    (
+                        "flood-barrier-first-full-test",
+                        "library-extends-weekend-hours",
+                        "market-square-roadworks",
+                    )
+                )
+            )
+        }
+    lead = ids.get("flood-barrier-first-full-test")
+    library = ids.get("library-extends-weekend-hours")
+    roadworks = ids.get("market-square-roadworks")
+    for article_id, targets in (
+        (lead, ("this-store", folder_target)),
+        (library, ("this-store", folder_target)),
+        (roadworks, (folder_target,)),
+    ):
+        for target in targets:
+            if article_id is not None:
+                publish_article(store, article_id=article_id, target=target, author="Sam Okafor")
+    if library is not None:
+        with store.session_factory.begin() as session:
+            draft = load_draft(session, article_id=library)
+            save_draft(
+                session,
+                draft=replace(draft, body=draft.body + "\n\nUpdated: Sunday hours start in May.\n"),
+                expected_version=draft.version,
+            )
+    pane = window.publishing_pane
+    pane.choose_target("this-store")
+    names = [name for name in pane.target_names() if name != "this-store"]
+    window.settings.preferences.publish_targets = "\n".join([*names, folder_target])
+    window.settings.save()
+    pane._show_targets()
+    loaded = QEventLoop()
+    pane.overview.overview_loaded.connect(lambda _count: loaded.quit())
+    QTimer.singleShot(10_000, loaded.quit)
+    window.show_area(Area.PUBLISHING)
+    pane.overview.refresh()
+    loaded.exec()
+    if library is not None:
+        pane.overview.select(library, folder_target)
+    settled = QEventLoop()
+    QTimer.singleShot(200, settled.quit)
+    settled.exec()
+    shot = folder / "publishing.png"
+    window.grab().save(str(shot))
+    return shot
 
 
 def _preview_shots(app: object, window: object, folder: Path) -> list[Path]:

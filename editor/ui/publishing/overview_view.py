@@ -392,6 +392,8 @@ class PublicationOverview(QWidget):
         self.target_badge.setText(
             f"<span style='color:{colour}'>●</span> <b>{html.escape(label)}</b> —"
         )
+        # The explanation beside it stretches; the badge keeps its whole text.
+        self.target_badge.setMinimumWidth(self.target_badge.sizeHint().width())
         self.details.set_full_text(state_explanation(publication))
         self.location.set_full_text(publication.location, as_link=openable)
 
