@@ -132,12 +132,18 @@ def _load_history(
     history = _History()
     emails = [c.author_email.strip() for c, _ in comments if c.author_email.strip()]
     for chunk in _chunks(emails):
+        # The status is checked here, not in SQL: given both conditions, an analysed SQLite
+        # store walks every approved comment (most of the table) on the status index.
         rows = session.execute(
-            select(Comment.author_name, Comment.author_email)
-            .where(Comment.status == CommentStatus.APPROVED, Comment.author_email.in_(chunk))
+            select(Comment.author_name, Comment.author_email, Comment.status)
+            .where(Comment.author_email.in_(chunk))
             .distinct()
         )
-        history.approved_authors.update(_approval_key(name, email) for name, email in rows)
+        history.approved_authors.update(
+            _approval_key(name, email)
+            for name, email, status in rows
+            if status is CommentStatus.APPROVED
+        )
     earliest = min(moment for _, moment in comments)
     latest = max(moment for _, moment in comments)
     every_status = list(CommentStatus)
