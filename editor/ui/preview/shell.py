@@ -7,6 +7,7 @@ Built off the UI thread: it reads the article's approved comments and the store'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ class PageFacts:
     featured_asset_id: int | None = None
     # reference, alt text, caption, credit of the featured image
     featured: tuple[str, str, str, str] | None = None
+    # The byline's date: a published article shows when it went live, as its page does.
+    published_at: datetime | None = None
 
 
 def load_page_facts(store: Store, article_id: int, featured_asset_id: int | None) -> PageFacts:
@@ -43,7 +46,9 @@ def load_page_facts(store: Store, article_id: int, featured_asset_id: int | None
     with store.session_factory() as session:
         comments = tuple(approved_comments(session, article_id=ArticleId(article_id)))
         lookup = asset_lookup(session)
-        views = session.scalar(select(Article.view_count).where(Article.id == article_id)) or 0
+        views, published_at = session.execute(
+            select(Article.view_count, Article.published_at).where(Article.id == article_id)
+        ).one_or_none() or (0, None)
         featured = None
         if featured_asset_id is not None:
             row = session.execute(
@@ -53,7 +58,9 @@ def load_page_facts(store: Store, article_id: int, featured_asset_id: int | None
             ).first()
             if row is not None:
                 featured = (row.sha256[:12], row.alt_text, row.caption, row.credit)
-    return PageFacts(comments, lookup, int(views), featured_asset_id, featured)
+    return PageFacts(
+        comments, lookup, int(views or 0), featured_asset_id, featured, published_at=published_at
+    )
 
 
 def article_page(meta: dict[str, object], facts: PageFacts | None, source: str = "") -> ArticlePage:
@@ -84,7 +91,8 @@ def article_page(meta: dict[str, object], facts: PageFacts | None, source: str =
         category=str(meta.get("category") or ""),
         tags=tuple(str(tag) for tag in tags) if isinstance(tags, list | tuple) else (),
         slug=str(meta.get("slug") or ""),
-        published_at=meta.get("published_at"),  # type: ignore[arg-type]
+        published_at=meta.get("published_at")  # type: ignore[arg-type]
+        or (facts.published_at if facts is not None else None),
         updated_at=meta.get("updated_at"),  # type: ignore[arg-type]
         view_count=facts.view_count if facts is not None else 0,
         hero=hero,

@@ -238,3 +238,17 @@ def test_absurd_nesting_renders_a_notice_not_a_hang(
     pane.text.moveCursor(QTextCursor.MoveOperation.Start)
     with qtbot.waitSignal(preview.preview_updated, timeout=30_000):
         qtbot.keyClicks(pane.text, "A")
+
+
+def test_a_published_article_shows_its_publication_date_in_the_byline(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    from editor.core.models import Article
+
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    with demo_store.session_factory() as session:
+        article = session.get(Article, pane.draft.id)  # type: ignore[union-attr]
+        assert article is not None and article.published_at is not None
+        year = str(article.published_at.year)
+    shown = str(page_value(qtbot, preview, "document.querySelector('.byline-dates').textContent"))
+    assert "Not yet published" not in shown and year in shown
