@@ -55,7 +55,7 @@ def best_rendition(image: ImageRef, css_width: int, image_format: RenditionForma
 class RenditionMedia:
     """The ``MediaLocator`` of published pages: ``<prefix><rendition filename>`` for the
     images in ``images`` (references as written, lower case; a longer or shorter
-    reference than the one stored still finds its image by prefix)."""
+    reference than the one stored still finds its image by prefix), and their sizes."""
 
     def __init__(self, images: Mapping[str, ImageRef], prefix: str) -> None:
         self._images = images
@@ -82,6 +82,10 @@ class RenditionMedia:
             )
             self._urls[key] = known
         return known
+
+    def size(self, reference: str) -> tuple[int, int] | None:
+        image = self._image(reference)
+        return None if image is None else (image.width, image.height)
 
     def _image(self, reference: str) -> ImageRef | None:
         if reference in self._found:

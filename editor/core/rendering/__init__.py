@@ -3,7 +3,9 @@
 What the UI and publishing use (each name's module has the details):
 
 - ``media_url``: a ``MediaLocator`` (publishing: the renditions each image has, per
-  format) or a plain ``MediaUrl`` (the preview's scheme); see ``media``.
+  format, and its size) or a plain ``MediaUrl``; ``sized_media_url(MediaUrl, size)``
+  adds sizes to one (the preview: its scheme and ``article_data.StoredImageSizes``);
+  figures get ``width``/``height`` when the size is known. See ``media``.
 - ``BodyRenderer(media_url=…)``: ``.update(markdown) -> BodyUpdate`` (the changes that
   turn the shown body into the new one, or ``full``), ``.render(markdown) ->
   RenderedBody``; ``render_body(markdown, media_url=…)`` renders once.
@@ -12,7 +14,7 @@ What the UI and publishing use (each name's module has the details):
   publishing; ``load_theme``.
 - ``check_layout(ArticlePage, RenderedBody, asset_lookup=…)`` -> ``LayoutIssue`` list.
 - ``syntax_help()``: the writing help (Markdown).
-- ``article_data``: page data and asset lookup from the store.
+- ``article_data``: page data, asset lookup and image sizes from the store.
 """
 
 from editor.core.rendering.blocks import BlockKind
@@ -38,6 +40,7 @@ from editor.core.rendering.media import (
     MediaLocator,
     MediaUrl,
     media_folder_url,
+    sized_media_url,
 )
 from editor.core.rendering.page import (
     ArticlePage,
@@ -102,5 +105,6 @@ __all__ = [
     "render_index_page",
     "render_tag_page",
     "sanitize_html",
+    "sized_media_url",
     "syntax_help",
 ]

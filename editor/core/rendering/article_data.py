@@ -1,13 +1,19 @@
 """Page data from the store: the plain dataclasses ``page`` renders, built from rows.
 
 Functions take a ``Session`` and only read; the caller owns the unit of work.
+``StoredImageSizes`` is the exception: it is asked in the middle of a render, so it
+opens its own short read-only sessions.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from editor.core.models import Article, ArticleId, Asset, Comment, CommentStatus, CommentType
@@ -16,6 +22,9 @@ from editor.core.rendering.page import ArticlePage, HeroImage, PageComment
 
 # How many hex digits of an asset's SHA-256 its ``asset:`` references use.
 ASSET_REFERENCE_LENGTH = 12
+
+_HEX_REFERENCE = re.compile(rf"[0-9a-f]{{{ASSET_REFERENCE_LENGTH},64}}")
+_log = logging.getLogger(__name__)
 
 
 class ImageFacts(Protocol):
@@ -104,3 +113,66 @@ def asset_lookup(session: Session) -> AssetLookup:
         return found[1]
 
     return lookup
+
+
+class StoredImageSizes:
+    """The pixel sizes of a store's images by ``asset:`` reference: an ``ImageSize`` for a
+    locator that has no page's list of images (the preview renders a draft as it is typed).
+
+    The first question reads every image's size (no image data) in one query; a
+    reference not found there is then looked up once on its own (an image stored since,
+    like the one of a figure just inserted). A reference names an image when exactly one
+    sha256 starts with it, as in publishing. Each answer is kept, so a reference always
+    gets the same one, as ``MediaLocator.size`` requires. Asked from the render worker:
+    use it from one thread at a time."""
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+        # sha256[:ASSET_REFERENCE_LENGTH] -> (sha256, width, height) of each image so read.
+        self._images: dict[str, list[tuple[str, int, int]]] | None = None
+        self._answers: dict[str, tuple[int, int] | None] = {}
+
+    def __call__(self, reference: str) -> tuple[int, int] | None:
+        reference = reference.lower()
+        if reference in self._answers:
+            return self._answers[reference]
+        found = None
+        if _HEX_REFERENCE.fullmatch(reference):
+            if self._images is None:
+                self._images = {}
+                self._read(None)
+                found = self._find(reference)
+            else:
+                found = self._find(reference)
+                if found is None:
+                    self._read(reference)
+                    found = self._find(reference)
+        self._answers[reference] = found
+        return found
+
+    def _find(self, reference: str) -> tuple[int, int] | None:
+        assert self._images is not None
+        candidates = self._images.get(reference[:ASSET_REFERENCE_LENGTH], ())
+        matches = [image for image in candidates if image[0].startswith(reference)]
+        if len(matches) != 1:
+            return None
+        _sha256, width, height = matches[0]
+        return width, height
+
+    def _read(self, reference: str | None) -> None:
+        assert self._images is not None
+        query = select(Asset.sha256, Asset.width, Asset.height)
+        if reference is not None:
+            query = query.where(Asset.sha256.startswith(reference))
+        try:
+            with self._session_factory() as session:
+                rows = session.execute(query).all()
+        except SQLAlchemyError:
+            # Sizes only reserve a figure's space; a store that cannot answer leaves them out.
+            _log.warning("could not read image sizes", exc_info=True)
+            return
+        for sha256, width, height in rows:
+            image = (sha256.lower(), width, height)
+            known = self._images.setdefault(image[0][:ASSET_REFERENCE_LENGTH], [])
+            if image not in known:
+                known.append(image)

@@ -12,13 +12,22 @@ format, with its width). They pass the sanitiser like any URL and are swapped
 for real URLs only at the very end, by what the caller passes as ``media_url``:
 
 - a ``MediaLocator``, which knows the renditions of each image (publishing:
-  a small picture has fewer, and each format has its own files), or
+  a small picture has fewer, and each format has its own files) and, when it
+  can, the image's pixel size, or
 - a plain ``MediaUrl`` callable ``(reference, width) -> URL``, which serves one
-  URL per width whatever the format and is assumed to have every width (the
-  preview's ``newsdesk-media:`` scheme, which answers with a JPEG; browsers
-  decode an image by its bytes, so the WebP ``<source>`` still shows it).
+  URL per width whatever the format, is assumed to have every width and knows
+  no sizes (browsers decode an image by its bytes, so the preview's JPEG still
+  shows in the WebP ``<source>``).
 
-Everything else in the HTML is byte-identical between the two.
+A figure's ``<img>`` (one whose ``srcset`` lists every rendition of one of our
+images) also gets ``width`` and ``height`` when the locator knows the image's
+size: the size of the widest rendition listed, so the browser reserves the
+figure's space before the image arrives (the theme scales it with ``width:
+100%; height: auto``). They are written here too, after sanitising, from the
+locator's answer; an ``<img>`` that already has either is left as it is.
+
+Everything else in the HTML is byte-identical between the two, so preview and
+publishing must give the same sizes (both read them from the ``Asset`` rows).
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ from typing import Protocol, runtime_checkable
 
 # (asset reference — lowercase hex, width in CSS pixels of the rendition wanted) -> URL.
 MediaUrl = Callable[[str, int], str]
+# asset reference -> the image's (width, height) in pixels, upright, or None when unknown.
+ImageSize = Callable[[str], tuple[int, int] | None]
 
 # Widths the image pipeline makes renditions at; ``srcset`` offers all of them.
 # The same widths as ``editor.core.images.renditions.RENDITION_WIDTHS`` (a test keeps them equal),
@@ -50,6 +61,11 @@ _ASSET_IN_ATTRIBUTE = re.compile(
     r"asset:([0-9a-f]{12,64})(?:\?(?:w=(\d{1,5})|srcset=(jpeg|webp)\b))?"
 )
 _URL_ATTRIBUTE = re.compile(r' (src|srcset|href)="([^"]*)"')
+# An ``<img>`` as the sanitiser writes it: lower-case names, every value in double quotes
+# (a ``"`` inside one is ``&quot;``), so the tag ends at the first ``>`` outside quotes.
+_IMG_TAG = re.compile(r'<img((?: [a-z][a-z0-9-]*="[^"]*")*)>')
+_SRCSET_ATTRIBUTE = re.compile(r' srcset="asset:([0-9a-f]{12,64})\?srcset=(?:jpeg|webp)"')
+_SIZE_ATTRIBUTE = re.compile(r' (?:width|height)="')
 
 
 class ImageFormat(enum.StrEnum):
@@ -83,12 +99,20 @@ class MediaLocator(Protocol):
         CSS pixels: the narrowest at least that wide, else the widest there is."""
         ...
 
+    def size(self, reference: str) -> tuple[int, int] | None:
+        """The image's own (width, height) in pixels, upright, or ``None`` when not known
+        (then its ``<img>`` gets no ``width``/``height``). A body renderer keeps what it
+        rendered, so a locator must give the same answer for a reference every time."""
+        ...
+
 
 class _EveryWidth:
-    """A ``MediaUrl`` as a locator: every width exists, and one URL serves every format."""
+    """A ``MediaUrl`` as a locator: every width exists, one URL serves every format, and
+    sizes come from ``image_size`` (none without it)."""
 
-    def __init__(self, media_url: MediaUrl) -> None:
+    def __init__(self, media_url: MediaUrl, image_size: ImageSize | None = None) -> None:
         self._media_url = media_url
+        self._image_size = image_size
 
     def widths(self, reference: str) -> Sequence[int]:
         return RENDITION_WIDTHS
@@ -96,10 +120,39 @@ class _EveryWidth:
     def url(self, reference: str, width: int, image_format: ImageFormat) -> str:
         return self._media_url(reference, width)
 
+    def size(self, reference: str) -> tuple[int, int] | None:
+        return None if self._image_size is None else self._image_size(reference)
+
 
 def media_locator(media_url: MediaUrl | MediaLocator) -> MediaLocator:
-    """``media_url`` as a ``MediaLocator`` (a plain ``MediaUrl`` is wrapped)."""
-    return media_url if isinstance(media_url, MediaLocator) else _EveryWidth(media_url)
+    """``media_url`` as a ``MediaLocator`` (a plain ``MediaUrl`` is wrapped; it knows no sizes)."""
+    if isinstance(media_url, MediaLocator):
+        return media_url
+    if not callable(media_url):
+        raise TypeError(f"not a MediaLocator (widths, url, size) nor a MediaUrl: {media_url!r}")
+    return _EveryWidth(media_url)
+
+
+def sized_media_url(media_url: MediaUrl, image_size: ImageSize) -> MediaLocator:
+    """A locator serving ``media_url`` at every width, with each image's size from
+    ``image_size`` (the preview: its scheme, and the sizes of the store's images)."""
+    return _EveryWidth(media_url, image_size)
+
+
+def rendition_size(locator: MediaLocator, reference: str) -> tuple[int, int] | None:
+    """The (width, height) of the widest rendition ``locator`` lists for ``reference``, or
+    ``None`` when it does not know the image's size. A rendition is never wider than its
+    image, and its height is scaled and rounded as ``images.renditions.plan_renditions``
+    makes it (a test keeps them equal)."""
+    size = locator.size(reference)
+    if size is None:
+        return None
+    width, height = size
+    widths = locator.widths(reference)
+    if width <= 0 or height <= 0 or not widths:
+        return None
+    widest = min(max(widths), width)
+    return widest, max(1, round(height * widest / width))
 
 
 def asset_reference(url: str) -> str | None:
@@ -127,10 +180,13 @@ def rendition_srcset(locator: MediaLocator, reference: str, image_format: ImageF
 
 def resolve_media(fragment: str, media_url: MediaUrl | MediaLocator) -> str:
     """``fragment`` with every ``asset:`` placeholder in ``src``/``srcset``/``href`` replaced
-    by the URLs ``media_url`` gives for it (escaped for the attribute)."""
+    by the URLs ``media_url`` gives for it (escaped for the attribute), and each figure's
+    ``<img>`` given the ``width`` and ``height`` the locator knows."""
     if "asset:" not in fragment:
         return fragment
     locator = media_locator(media_url)
+    if "<img" in fragment:
+        fragment = _with_sizes(fragment, locator)
 
     def resolve_attribute(match: re.Match[str]) -> str:
         name, value = match.group(1), match.group(2)
@@ -153,6 +209,23 @@ def resolve_media(fragment: str, media_url: MediaUrl | MediaLocator) -> str:
     return _URL_ATTRIBUTE.sub(resolve_attribute, fragment)
 
 
+def _with_sizes(fragment: str, locator: MediaLocator) -> str:
+    """Each ``<img>`` listing every rendition of one of our images (a figure's), with
+    ``width`` and ``height`` added when the locator knows the size and the tag has neither."""
+
+    def sized(match: re.Match[str]) -> str:
+        attributes = match.group(1)
+        listed = _SRCSET_ATTRIBUTE.search(attributes)
+        if listed is None or _SIZE_ATTRIBUTE.search(attributes):
+            return match.group(0)
+        size = rendition_size(locator, listed.group(1))
+        if size is None:
+            return match.group(0)
+        return f'<img{attributes} width="{size[0]}" height="{size[1]}">'
+
+    return _IMG_TAG.sub(sized, fragment)
+
+
 class _FolderMedia:
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
@@ -164,8 +237,11 @@ class _FolderMedia:
         extension = "jpg" if image_format is ImageFormat.JPEG else image_format.value
         return f"{self._prefix}{reference}-{width}.{extension}"
 
+    def size(self, reference: str) -> tuple[int, int] | None:
+        return None
+
 
 def media_folder_url(prefix: str) -> MediaLocator:
     """A locator for renditions at every width, stored as
-    ``<prefix><reference>-<width>.<jpg|webp>``."""
+    ``<prefix><reference>-<width>.<jpg|webp>``; it knows no sizes."""
     return _FolderMedia(prefix)

@@ -260,10 +260,10 @@ class PreviewPane(QWidget):
     def show_article(self, meta: dict[str, object], source: str) -> None:
         """Load the page shell for this article (title, dek, byline…) and render its body."""
         from editor.core.rendering.body import BodyRenderer
-        from editor.ui.preview.web import media_url
+        from editor.ui.preview.web import preview_media
 
         self._ensure_view()
-        self._renderer = BodyRenderer(media_url=media_url)
+        self._renderer = BodyRenderer(media_url=preview_media(self.store))
         self._generation += 1
         self._meta = dict(meta)
         self._facts = None

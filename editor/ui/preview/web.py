@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl
 from PySide6.QtWebEngineCore import (
@@ -23,6 +24,10 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlScheme,
     QWebEngineUrlSchemeHandler,
 )
+
+if TYPE_CHECKING:
+    from editor.core.rendering.media import MediaLocator
+    from editor.core.store import Store
 
 MEDIA_SCHEME = b"newsdesk-media"
 ALLOWED_SCHEMES = {"newsdesk-media", "data", "about", "blob"}
@@ -91,6 +96,19 @@ class MediaSchemeHandler(QWebEngineUrlSchemeHandler):
 
 def media_url(reference: str, width: int) -> str:
     return f"newsdesk-media:/{reference}/{width}"
+
+
+def preview_media(store: Store | None) -> MediaLocator:
+    """The preview body's ``MediaLocator``: ``media_url`` at every width, and the sizes of
+    ``store``'s images (read in the render worker at the first figure, then for an image
+    stored since), so figures carry the ``width``/``height`` the published page gives them.
+    One per ``BodyRenderer``: it keeps its answers, as the renderer keeps what it rendered."""
+    from editor.core.rendering.article_data import StoredImageSizes
+    from editor.core.rendering.media import media_locator, sized_media_url
+
+    if store is None:
+        return media_locator(media_url)
+    return sized_media_url(media_url, StoredImageSizes(store.session_factory))
 
 
 def make_profile(

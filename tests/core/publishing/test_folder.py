@@ -32,6 +32,7 @@ from tests.core.publishing.conftest import (
     XSS_COMMENT,
     FailingFiles,
     make_article,
+    small_photo,
     wait_for_site_cleanup,
 )
 
@@ -115,6 +116,53 @@ def test_a_published_article_gets_its_page_listings_feed_sitemap_and_images(
         publication_status(store, article_id=article.id, target=f"folder:{site}").state
         is PublicationState.LIVE
     )
+
+
+def test_each_figure_carries_the_size_of_its_widest_rendition(
+    store: Store, image_cache: ImageCache, tmp_path: Path
+) -> None:
+    from html.parser import HTMLParser
+
+    from PIL import Image
+
+    from editor.core.images import ingest_image
+
+    with store.session_factory.begin() as session:
+        wide, small = (
+            ingest_image(
+                session, data=small_photo(seed, size), filename=f"{seed}.jpg", cache=image_cache
+            )
+            for seed, size in ((7, (2400, 1000)), (8, (500, 700)))
+        )
+        body = (
+            f"Text.\n\n![A wide river]({wide.reference})\nWide.\n\n"
+            f"![A tall tower]({small.reference})"
+        )
+        article_id = create_draft(session, title="Sizes", body=body).id
+    site = tmp_path / "site"
+    outcome = _publish(store, article_id, site, image_cache)
+    page_file = site / f"{outcome.published_at:%Y/%m}/sizes/index.html"
+
+    class Images(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                self.found.append(dict(attrs))
+
+    parser = Images()
+    parser.feed(page_file.read_text())
+    by_alt = {attrs["alt"]: attrs for attrs in parser.found}
+    assert set(by_alt) == {"A wide river", "A tall tower"}
+    for alt, expected in (("A wide river", (1600, 667)), ("A tall tower", (500, 700))):
+        attrs = by_alt[alt]
+        assert (attrs["width"], attrs["height"]) == tuple(str(n) for n in expected)
+        # The widest file the srcset lists is exactly that size.
+        widest = str(attrs["srcset"]).split(", ")[-1].split(" ")[0]
+        with Image.open(page_file.parent / widest) as rendition:
+            assert rendition.size == expected
 
 
 def test_approved_comments_are_shown_threaded_and_escaped(

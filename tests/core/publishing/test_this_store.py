@@ -31,7 +31,12 @@ from editor.core.publishing import (
 )
 from editor.core.publishing.page import load_site_settings
 from editor.core.publishing.records import stored_page
-from editor.core.rendering.article_data import approved_comments, article_page
+from editor.core.rendering.article_data import (
+    StoredImageSizes,
+    approved_comments,
+    article_page,
+)
+from editor.core.rendering.media import sized_media_url
 from editor.core.rendering.page import render_article_page
 from editor.core.store import Store
 from tests.core.publishing.conftest import make_article
@@ -108,11 +113,17 @@ def test_the_published_page_is_the_preview_page_but_for_media_urls(
         preview = render_article_page(
             article_page(row),
             approved_comments(session, article_id=row.id),
-            media_url=lambda reference, width: f"newsdesk-media:{reference}/{width}",
+            # The preview's locator: its scheme's URLs, and the sizes of the store's images.
+            media_url=sized_media_url(
+                lambda reference, width: f"newsdesk-media:{reference}/{width}",
+                StoredImageSizes(store.session_factory),
+            ),
             site=load_site_settings(session).served_site(),
         )
     assert published is not None
     assert "newsdesk-media:" in preview
+    # Both figures (900 × 600 pictures) reserve their space, in the same bytes.
+    assert preview.count('width="900" height="600"') == 2
     assert URL_ATTRIBUTE.sub("", published.decode()) == URL_ATTRIBUTE.sub("", preview)
 
 

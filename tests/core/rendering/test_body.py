@@ -14,11 +14,15 @@ from editor.core.rendering.body import (
     apply_changes,
     render_body,
 )
-from editor.core.rendering.media import media_folder_url
+from editor.core.rendering.media import media_folder_url, sized_media_url
 from editor.core.rendering.syntax import syntax_help
 from tests.core.rendering.markdown_samples import BLOCKS, FRAGMENTS
 
 MEDIA = media_folder_url("/media/")
+# As the preview's: one URL per width, and the size of one of the samples' two images.
+SIZED_MEDIA = sized_media_url(
+    lambda reference, width: f"/media/{reference}/{width}", {"0123456789ab": (3000, 2000)}.get
+)
 
 
 def body_html(source: str) -> str:
@@ -152,6 +156,19 @@ def test_editing_one_paragraph_converts_and_swaps_only_that_block() -> None:
     assert "now edited" in inserted.html
 
 
+def test_a_figure_typed_into_a_long_body_is_patched_in_with_its_size() -> None:
+    paragraphs = [f"Paragraph number {n} with some words in it." for n in range(100)]
+    renderer = BodyRenderer(media_url=SIZED_MEDIA)
+    renderer.update("\n\n".join(paragraphs))
+    paragraphs.insert(50, '![Gate](asset:0123456789ab "Photo")\nThe gate.')
+    edited = "\n\n".join(paragraphs)
+    update = renderer.update(edited)
+    assert not update.full and update.converted_count == 1
+    (inserted,) = [change for change in update.changes if change.kind is ChangeKind.INSERTED]
+    assert 'width="1600" height="1067"' in inserted.html
+    assert update.body.html == render_body(edited, media_url=SIZED_MEDIA).html
+
+
 def test_a_new_heading_renumbers_the_anchors_after_it() -> None:
     renderer = BodyRenderer(media_url=MEDIA)
     renderer.update("## Notes\n\ntext\n\n### Notes!")
@@ -190,13 +207,13 @@ edits = st.lists(
 def test_after_any_edits_the_patched_preview_equals_a_fresh_full_render(
     source: str, changes: list[tuple[float, int, str]]
 ) -> None:
-    renderer = BodyRenderer(media_url=MEDIA)
+    renderer = BodyRenderer(media_url=SIZED_MEDIA)
     shown = pairs(renderer.update(source).body)
     for where, removed, inserted in changes:
         position = int(where * len(source))
         source = source[:position] + inserted + source[position + removed :]
         update = renderer.update(source)
-        fresh = render_body(source, media_url=MEDIA)
+        fresh = render_body(source, media_url=SIZED_MEDIA)
         shown = pairs(update.body) if update.full else apply_changes(shown, update.changes)
         assert shown == pairs(fresh)
         assert update.body.html == fresh.html

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.core.rendering.body import render_body
 from editor.core.rendering.media import (
@@ -17,6 +19,8 @@ from editor.core.rendering.media import (
     ImageFormat,
     MediaLocator,
     media_folder_url,
+    rendition_size,
+    sized_media_url,
 )
 from editor.core.rendering.page import ArticlePage, HeroImage, render_article_page
 from editor.core.rendering.sanitize import sanitize_html
@@ -84,12 +88,20 @@ def candidates_or_none(srcset: str) -> list[tuple[str, ...]]:
     return [tuple(part.split()) for part in srcset.split(",") if part.strip()]
 
 
+# The pictures' own sizes: ``REFERENCE`` is a 6000 × 4000 photo, ``SMALL`` 600 × 450.
+SIZES = {REFERENCE: (6000, 4000), SMALL: (600, 450)}
+
+
 class KnownRenditions:
     """A locator like publishing's: ``SMALL`` is a 600 px picture (renditions 400 and 600),
-    everything else is large; files are ``/m/<ref>-<width>w.<jpg|webp>``."""
+    everything else is large; files are ``/m/<ref>-<width>w.<jpg|webp>``; sizes from
+    ``SIZES`` (none for other images)."""
 
     def widths(self, reference: str) -> Sequence[int]:
         return (400, 600) if reference == SMALL else (400, 800, 1600)
+
+    def size(self, reference: str) -> tuple[int, int] | None:
+        return SIZES.get(reference)
 
     def url(self, reference: str, width: int, image_format: ImageFormat) -> str:
         widths = self.widths(reference)
@@ -128,6 +140,9 @@ def test_a_body_figure_is_a_picture_with_a_webp_source_and_a_jpeg_img() -> None:
     ]
     assert image.attrs["sizes"] == BODY_IMAGE_SIZES
     assert image.attrs["alt"] == "Gate" and image.attrs["loading"] == "lazy"
+    # The widest rendition's size (1600 of 6000 px wide, 3:2): the browser keeps the space.
+    assert (image.attrs["width"], image.attrs["height"]) == ("1600", "1067")
+    assert "width" not in source.attrs and "height" not in source.attrs
     assert figure.find_all("span", **{"class": "credit"})[0].text == "Photo: Mara Quinn"
 
 
@@ -142,8 +157,18 @@ def test_srcset_lists_only_the_renditions_a_small_picture_has() -> None:
         (f"/m/{SMALL}-400w.jpg", "400w"),
         (f"/m/{SMALL}-600w.jpg", "600w"),
     ]
-    # No 800 px rendition: src is the widest there is.
+    # No 800 px rendition: src is the widest there is, and so is the size.
     assert image.attrs["src"] == f"/m/{SMALL}-600w.jpg"
+    assert (image.attrs["width"], image.attrs["height"]) == ("600", "450")
+
+
+def test_an_image_of_unknown_size_gets_no_size() -> None:
+    other = "fedcba987654"
+    _picture, _source, image = only_picture(
+        tree(render_body(f"![Other](asset:{other})", media_url=KnownRenditions()).html)
+    )
+    assert image.attrs["src"] == f"/m/{other}-800w.jpg"
+    assert "width" not in image.attrs and "height" not in image.attrs
 
 
 def test_the_hero_is_the_same_picture_inside_its_figure_with_size_and_caption() -> None:
@@ -187,11 +212,32 @@ def test_a_plain_media_url_serves_every_width_and_both_formats_from_one_url() ->
     assert candidates(source.attrs["srcset"]) == expected
     assert candidates(image.attrs["srcset"]) == expected
     assert image.attrs["src"] == f"newsdesk-media:/{REFERENCE}/800"
+    # A URL function knows no sizes: no width or height is written.
+    assert "width" not in image.attrs and "height" not in image.attrs
+
+
+def test_a_url_function_with_sizes_gives_the_widest_rendition_size() -> None:
+    media = sized_media_url(lambda reference, width: f"p:/{reference}/{width}", SIZES.get)
+    assert isinstance(media, MediaLocator)
+    html = render_body(
+        f"![Small](asset:{SMALL})\n\n![Gate](asset:{REFERENCE})", media_url=media
+    ).html
+    small, large = tree(html).find_all("img")
+    # Every width is offered, but the widest rendition of a 600 px picture is 600 px.
+    assert (small.attrs["width"], small.attrs["height"]) == ("600", "450")
+    assert (large.attrs["width"], large.attrs["height"]) == ("1600", "1067")
 
 
 def test_preview_and_publishing_bodies_differ_only_in_image_urls() -> None:
-    source = f'Text.\n\n![Gate](asset:{REFERENCE} "Photo")\nCaption.\n\n![Small](asset:{SMALL})'
-    preview = tree(render_body(source, media_url=media_folder_url("newsdesk-media:/")).html)
+    source = (
+        f'Text.\n\n![Gate](asset:{REFERENCE} "Photo")\nCaption.\n\n![Small](asset:{SMALL})'
+        "\n\n![Unknown](asset:fedcba987654)"
+    )
+    # The preview's way: one URL per width for every format, sizes from the store's rows.
+    preview_media = sized_media_url(
+        lambda reference, width: f"newsdesk-media:/{reference}/{width}", SIZES.get
+    )
+    preview = tree(render_body(source, media_url=preview_media).html)
     published = tree(render_body(source, media_url=KnownRenditions()).html)
 
     def shape(root: Element) -> list[tuple[str, dict[str, str]]]:
@@ -204,11 +250,42 @@ def test_preview_and_publishing_bodies_differ_only_in_image_urls() -> None:
         ]
 
     assert shape(preview) == shape(published)
+    sizes = [(img.attrs.get("width"), img.attrs.get("height")) for img in preview.find_all("img")]
+    assert sizes == [("1600", "1067"), ("600", "450"), (None, None)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=1, max_value=20_000), st.integers(min_value=1, max_value=20_000))
+def test_the_size_written_is_the_size_of_the_widest_rendition_made(width: int, height: int) -> None:
+    from editor.core.images.renditions import plan_renditions
+
+    widest = plan_renditions(width, height)[0]
+    for media in (
+        sized_media_url(lambda reference, _width: reference, lambda _reference: (width, height)),
+        _PlannedRenditions(width, height),
+    ):
+        assert rendition_size(media, REFERENCE) == (widest.width, widest.height)
+
+
+class _PlannedRenditions(KnownRenditions):
+    """Publishing's way: only the widths the pipeline makes for this picture."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self._size = (width, height)
+
+    def widths(self, reference: str) -> Sequence[int]:
+        from editor.core.images.renditions import plan_renditions
+
+        return sorted({spec.width for spec in plan_renditions(*self._size)})
+
+    def size(self, reference: str) -> tuple[int, int] | None:
+        return self._size
 
 
 def test_a_locator_is_recognised_and_a_folder_url_names_both_formats() -> None:
     folder = media_folder_url("/media/")
     assert isinstance(folder, MediaLocator)
+    assert folder.size(REFERENCE) is None
     assert folder.url(REFERENCE, 400, ImageFormat.WEBP) == f"/media/{REFERENCE}-400.webp"
     assert folder.url(REFERENCE, 400, ImageFormat.JPEG) == f"/media/{REFERENCE}-400.jpg"
 
@@ -280,6 +357,27 @@ def test_the_sanitiser_keeps_the_figure_markup_the_renderer_writes() -> None:
         '<figure class="figure"><picture><source sizes="100vw" '
         f'srcset="asset:{REFERENCE}?srcset=webp" type="image/webp">'
         f'<img alt="a" decoding="async" loading="lazy" sizes="100vw" src="asset:{REFERENCE}" '
-        f'srcset="asset:{REFERENCE}?srcset=jpeg"></picture></figure>'
+        f'srcset="asset:{REFERENCE}?srcset=jpeg" width="1600" height="1067"></picture></figure>'
     )
     assert sanitize_html(markup) == markup
+
+
+def test_raw_images_keep_their_own_size_and_get_none_without_our_srcset() -> None:
+    raw = (
+        f'<img src="asset:{REFERENCE}" srcset="asset:{REFERENCE}?srcset=jpeg" width="300" alt="a">'
+        f'<img src="asset:{REFERENCE}?w=400" alt="b">'
+        f'<img src="asset:{REFERENCE}" srcset="asset:{REFERENCE}?srcset=jpeg" alt="c &gt; d">'
+        f'<img src="asset:{REFERENCE}" srcset="asset:{REFERENCE}?srcset=jpeg" onload="x()" '
+        'height="javascript:1" alt="e">'
+    )
+    sized, small, listed, hostile = tree(
+        render_body(raw, media_url=KnownRenditions()).html
+    ).find_all("img")
+    assert "height" not in sized.attrs and sized.attrs["width"] == "300"
+    assert "width" not in small.attrs and "height" not in small.attrs
+    assert (listed.attrs["width"], listed.attrs["height"], listed.attrs["alt"]) == (
+        "1600",
+        "1067",
+        "c > d",
+    )
+    assert "onload" not in hostile.attrs and "width" not in hostile.attrs

@@ -3,18 +3,20 @@ article scripts never run, remote resources are never fetched, widths and figure
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from editor.core.rendering.body import render_body
 from editor.core.store import Store
 from editor.ui.editor.pane import EditorPane
 from editor.ui.main_window import MainWindow
 from editor.ui.preview.pane import DeviceWidth, PreviewPane
-from editor.ui.preview.web import media_url
+from editor.ui.preview.web import preview_media
 from tests.ui.test_editor_pane import open_lead
 
 
@@ -25,9 +27,9 @@ def page_value(qtbot, preview: PreviewPane, script: str) -> object:  # type: ign
     return box["value"]
 
 
-def fresh_body_html(source: str) -> str:
-    """The body a fresh full render gives, as the page serialises it back."""
-    return render_body(source, media_url=media_url).html
+def fresh_body_html(source: str, store: Store) -> str:
+    """The body a fresh full render gives (with the store's image sizes, as the preview's)."""
+    return render_body(source, media_url=preview_media(store)).html
 
 
 CHILDREN_JS = "JSON.stringify(Array.from({root}.children).map(function(e){{return e.outerHTML;}}))"
@@ -86,7 +88,9 @@ def test_preview_shows_the_rendered_article_and_patches_edits(
     qtbot.waitUntil(lambda: preview.is_idle, timeout=10_000)
     qtbot.wait(200)
     in_page = page_blocks(qtbot, preview)
-    assert in_page == normalised(qtbot, preview, fresh_body_html(pane.text.toPlainText()))
+    assert in_page == normalised(
+        qtbot, preview, fresh_body_html(pane.text.toPlainText(), demo_store)
+    )
     assert "Breaking: Riverside" in in_page[0]
     assert updated.args[1] is False  # a paragraph edit is a patch, not a full render
     title = page_value(qtbot, preview, "document.querySelector('h1').textContent")
@@ -121,7 +125,7 @@ def test_typing_in_a_paragraph_refills_its_element_instead_of_replacing_it(
     )
     assert kept == list(range(int(count)))  # type: ignore[call-overload]
     assert page_blocks(qtbot, preview) == normalised(
-        qtbot, preview, fresh_body_html(pane.text.toPlainText())
+        qtbot, preview, fresh_body_html(pane.text.toPlainText(), demo_store)
     )
 
 
@@ -159,7 +163,54 @@ def test_after_random_edits_the_page_equals_a_fresh_render(
     )
     qtbot.wait(300)
     assert page_blocks(qtbot, preview) == normalised(
-        qtbot, preview, fresh_body_html(pane.text.toPlainText())
+        qtbot, preview, fresh_body_html(pane.text.toPlainText(), demo_store)
+    )
+
+
+FIGURE_SIZES_JS = (
+    "JSON.stringify(Array.from(document.querySelectorAll('#article-body figure img'))"
+    ".map(function(i){return [i.alt, i.getAttribute('width'), i.getAttribute('height'),"
+    " i.getBoundingClientRect().height > 0];}))"
+)
+
+
+def test_figures_reserve_their_space_with_the_published_size(
+    qtbot, main_window: MainWindow, demo_store: Store
+) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image
+
+    from editor.core.images.renditions import plan_renditions
+    from editor.core.models import Asset
+
+    pane, preview = open_preview(qtbot, main_window, demo_store)
+    with demo_store.session_factory() as session:
+        assets = {asset.alt_text: asset for asset in session.scalars(select(Asset))}
+    shown = json.loads(str(page_value(qtbot, preview, FIGURE_SIZES_JS)))
+    assert shown
+    for alt, width, height, laid_out in shown:
+        widest = plan_renditions(assets[alt].width, assets[alt].height)[0]
+        assert (width, height) == (str(widest.width), str(widest.height))
+        assert laid_out  # the box has its height before (and whether or not) the image loads
+
+    # An image stored while the article is open (as inserting a figure does): its figure
+    # is patched in with its size.
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 400), (90, 120, 150)).save(buffer, "JPEG")
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    with demo_store.session_factory.begin() as session:
+        session.add(Asset(sha256=digest, original=data, mime="image/jpeg", width=1000, height=400))
+    pane.text.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(preview.preview_updated, timeout=10_000):
+        pane.text.insertPlainText(f"\n\n![A new banner](asset:{digest[:12]})\nJust added.")
+    qtbot.waitUntil(lambda: preview.is_idle, timeout=10_000)
+    qtbot.wait(200)
+    shown = json.loads(str(page_value(qtbot, preview, FIGURE_SIZES_JS)))
+    assert ["A new banner", "1000", "400", True] in shown
+    assert page_blocks(qtbot, preview) == normalised(
+        qtbot, preview, fresh_body_html(pane.text.toPlainText(), demo_store)
     )
 
 
