@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -270,39 +270,93 @@ def load_contents(
         prefixes={ref for refs in references.values() for ref in refs},
         asset_ids={a.featured_asset_id for a in articles if a.featured_asset_id is not None},
     )
-    contents = []
-    for article in articles:
-        found = {ref: images.by_prefix(ref) for ref in references[article.id]}
-        contents.append(
-            ArticleContent(
-                id=ArticleId(article.id),
-                uuid=article.uuid,
-                title=article.title,
-                slug=article.slug,
-                dek=article.dek,
-                body=article.body,
-                author=article.author,
-                category=article.category,
-                kind=article.kind,
-                tags=tuple(tags.get(article.id, ())),
-                featured=(
-                    None
-                    if article.featured_asset_id is None
-                    else images.by_id.get(AssetId(article.featured_asset_id))
-                ),
-                images={ref: image for ref, image in found.items() if image is not None},
-                status=article.status,
-                version=article.version,
-                created_at=article.created_at,
-                updated_at=article.updated_at,
-                published_at=article.published_at,
-                scheduled_at=article.scheduled_at,
-                view_count=article.view_count,
-                comment_count=article.comment_count,
-                comments=tuple(comments.get(article.id, ())),
-            )
+    return [
+        article_content(
+            article,
+            tags=tags.get(article.id, ()),
+            images=images,
+            references=references[article.id],
+            comments=comments.get(article.id, ()),
         )
-    return contents
+        for article in articles
+    ]
+
+
+class ArticleFields(Protocol):
+    """What ``article_content`` reads of an article: an ``Article`` row, a detached stand-in,
+    or a selected row of the same columns."""
+
+    id: int
+    uuid: str
+    title: str
+    slug: str
+    dek: str
+    body: str
+    author: str
+    category: str
+    kind: ArticleKind
+    featured_asset_id: int | None
+    status: ArticleStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    scheduled_at: datetime | None
+    view_count: int
+    comment_count: int
+
+
+class ImageIndex(Protocol):
+    """Stored images by id and by ``asset:`` prefix (a prefix names an image only when
+    exactly one sha256 starts with it)."""
+
+    @property
+    def by_id(self) -> Mapping[AssetId, ImageRef]: ...
+
+    def by_prefix(self, prefix: str) -> ImageRef | None: ...
+
+
+def article_content(
+    article: ArticleFields,
+    *,
+    tags: Iterable[TagRef],
+    images: ImageIndex,
+    references: Iterable[str] | None = None,
+    comments: Iterable[PublishedComment] = (),
+) -> ArticleContent:
+    """The ``ArticleContent`` of ``article`` with its ``tags``, the images of ``images`` its
+    body and featured image name, and ``comments``. ``references`` are the body's
+    ``asset_references`` when the caller has already found them."""
+    if references is None:
+        references = asset_references(article.body)
+    found = {ref: images.by_prefix(ref) for ref in references}
+    return ArticleContent(
+        id=ArticleId(article.id),
+        uuid=article.uuid,
+        title=article.title,
+        slug=article.slug,
+        dek=article.dek,
+        body=article.body,
+        author=article.author,
+        category=article.category,
+        kind=ArticleKind(article.kind),
+        tags=tuple(tags),
+        featured=(
+            None
+            if article.featured_asset_id is None
+            else images.by_id.get(AssetId(article.featured_asset_id))
+        ),
+        images={ref: image for ref, image in found.items() if image is not None},
+        status=article.status,
+        version=article.version,
+        created_at=article.created_at,
+        updated_at=article.updated_at,
+        published_at=article.published_at,
+        scheduled_at=article.scheduled_at,
+        view_count=article.view_count,
+        comment_count=article.comment_count,
+        comments=tuple(comments),
+    )
 
 
 def _tags_by_article(session: Session, ids: list[int]) -> dict[int, list[TagRef]]:

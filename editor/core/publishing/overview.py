@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from editor.core.models import (
     Article,
     ArticleId,
-    ArticleKind,
     ArticleStatus,
     ArticleTag,
     Asset,
@@ -39,9 +38,9 @@ from editor.core.models import (
     Tag,
 )
 from editor.core.publishing.content import (
-    ArticleContent,
     ImageRef,
     TagRef,
+    article_content,
     asset_references,
     content_checksum,
 )
@@ -344,32 +343,8 @@ def _current_checksums(
     images = _ImageIndex.load(session) if needs_images else _ImageIndex.empty()
     checksums = {}
     for row in articles:
-        found = {ref: images.by_prefix(ref) for ref in references[row.id]}
-        content = ArticleContent(
-            id=ArticleId(row.id),
-            uuid=row.uuid,
-            title=row.title,
-            slug=row.slug,
-            dek=row.dek,
-            body=row.body,
-            author=row.author,
-            category=row.category,
-            kind=ArticleKind(row.kind),
-            tags=tuple(tags.get(row.id, ())),
-            featured=(
-                None
-                if row.featured_asset_id is None
-                else images.by_id.get(AssetId(row.featured_asset_id))
-            ),
-            images={ref: image for ref, image in found.items() if image is not None},
-            status=row.status,
-            version=row.version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            published_at=row.published_at,
-            scheduled_at=row.scheduled_at,
-            view_count=row.view_count,
-            comment_count=row.comment_count,
+        content = article_content(
+            row, tags=tags.get(row.id, ()), images=images, references=references[row.id]
         )
         checksums[row.id] = content_checksum(content)
     return checksums
