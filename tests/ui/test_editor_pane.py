@@ -82,7 +82,7 @@ def test_second_editor_is_told_and_can_keep_a_copy(
         pane.text.moveCursor(QTextCursor.MoveOperation.End)
         qtbot.keyClicks(pane.text, " My addition.")
         pane.save_now()
-    box = pane.conflict_box
+    box = pane.saving.conflict_box
     assert box is not None and box.isVisible()
     assert "Tomasz Wrona" in box.text()
     copy_button = next(b for b in box.buttons() if b.text() == "Keep Mine as a Copy")
@@ -178,7 +178,7 @@ def test_conflict_dialog_is_a_warning_not_a_crash(
     with qtbot.waitSignal(pane.conflict_detected, timeout=4_000):
         qtbot.keyClicks(pane.title_field, "!")
         pane.save_now()
-    box = pane.conflict_box
+    box = pane.saving.conflict_box
     assert box is not None and box.icon() == QMessageBox.Icon.Warning
     reload_button = next(b for b in box.buttons() if b.text() == "Reload Theirs")
     with qtbot.waitSignal(pane.article_opened, timeout=5_000):

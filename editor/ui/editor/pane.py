@@ -1,18 +1,12 @@
 """The Editor area: one open article, its text, metadata, outline and media, saved as you type.
 
-Saving: every change restarts a short timer; when it fires (≤ 2 s after the
-last keystroke), on focus leaving the editor, and on close, the draft is saved
-in the store lane with the version it was loaded at. A newer version in the
-store is a conflict the editor is told about, never a silent overwrite. Only
-one save runs at a time; changes made meanwhile are saved right after.
+Saving (autosave, conflicts) is done by SavingSupport, which also holds the draft as stored.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -23,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -38,18 +31,18 @@ from editor.ui.editor.metadata import MetadataPanel
 from editor.ui.editor.outline_dock import OutlinePanel
 from editor.ui.editor.recovery_support import RecoverySupport
 from editor.ui.editor.revisions_dialog import RevisionsDialog
+from editor.ui.editor.saving_support import SavingSupport
 from editor.ui.editor.spelling_support import SpellingSupport
 from editor.ui.editor.undo import attach_document
 from editor.ui.publishing.flow import PublishFlow
 
 if TYPE_CHECKING:
-    from editor.core.articles.drafts import DraftData, SaveConflict, SavedDraft, WordCounter
+    from editor.core.articles.drafts import DraftData, SavedDraft, WordCounter
     from editor.core.articles.recovery import Recovery
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
     from editor.ui.preview.pane import PreviewPane
 
-AUTOSAVE_DELAY_MS = 1500
 STATS_DELAY_MS = 250
 OUTLINE_DELAY_MS = 120
 
@@ -69,18 +62,12 @@ class EditorPane(QMainWindow):
         self.setWindowFlags(Qt.WindowType.Widget)
         self.runner = runner
         self.store: Store | None = None
-        self.draft: DraftData | None = None
         self.undo_stack = QUndoStack(self)
         self._loading = False
-        self._saving = False
-        self._save_again = False
-        self._clean_index_at_save = 0
         self._slug_follows_title = False
-        self._save_taken_at = 0.0
         self._word_counter: WordCounter | None = (
             None  # made on first use: keeps SQLAlchemy off start-up
         )
-        self.conflict_box: QMessageBox | None = None
 
         self.title_field = QLineEdit()
         self.title_field.setPlaceholderText("Headline")
@@ -93,10 +80,26 @@ class EditorPane(QMainWindow):
         self.text = MarkdownEdit()
         self.text.undo_stack = self.undo_stack
         attach_document(self.undo_stack, self.text.document())
+        self.metadata = MetadataPanel()
         self.spelling = SpellingSupport(self.text, runner)
         self.recovery = RecoverySupport(runner, self)
         self.recovery.recovery_accepted.connect(self._restore_recovery)
         self.recovery.journal_failed.connect(self._tell)
+        self.saving = SavingSupport(
+            title_field=self.title_field,
+            text=self.text,
+            metadata=self.metadata,
+            undo_stack=self.undo_stack,
+            recovery=self.recovery,
+            runner=runner,
+            parent_widget=self,
+        )
+        self.saving.draft_saved.connect(self.draft_saved)
+        self.saving.save_failed.connect(self.save_failed)
+        self.saving.conflict_detected.connect(self.conflict_detected)
+        self.saving.draft_replaced.connect(self._show_draft)
+        self.saving.status_message.connect(self._tell)
+        self.save_label = self.saving.label
         self.revisions_dialog: RevisionsDialog | None = None
         self.publish_flow = PublishFlow(runner, self)
         self.publish_flow.published.connect(self._published)
@@ -110,8 +113,6 @@ class EditorPane(QMainWindow):
 
         self.stats_label = QLabel()
         self.stats_label.setObjectName("muted")
-        self.save_label = QLabel("No article open")
-        self.save_label.setObjectName("muted")
 
         self.empty_label = QLabel(
             "Open an article from the Articles list (Enter or double-click), or press Ctrl+N "
@@ -143,7 +144,6 @@ class EditorPane(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().setSizeGripEnabled(False)
 
-        self.metadata = MetadataPanel()
         self.metadata_dock = self._dock(
             "Details", self.metadata, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -166,10 +166,6 @@ class EditorPane(QMainWindow):
 
         self._build_toolbar()
 
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave.timeout.connect(self.save_now)
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
         self._stats_timer.setInterval(STATS_DELAY_MS)
@@ -310,6 +306,7 @@ class EditorPane(QMainWindow):
             self.save_now()
             self.store = store
             self._close_article()
+            self.saving.set_store(store)
             self.spelling.set_store(store)
             self.recovery.set_store(store)
             self.figures.set_store(store)
@@ -360,7 +357,7 @@ class EditorPane(QMainWindow):
         )
         self._loading = True
         try:
-            self.draft = draft
+            self.saving.opened(draft)
             self.title_field.setText(draft.title)
             self.title_field.setCursorPosition(0)
             self.text.setPlainText(draft.body)
@@ -383,7 +380,6 @@ class EditorPane(QMainWindow):
         self.figures.refresh_media()
         if self.preview is not None and self.preview.isVisible():
             self.preview.show_article(self._preview_meta(), draft.body)
-        self.save_label.setText(f"Saved {_clock(draft.updated_at)}")
         (self.title_field if not draft.title else self.text).setFocus()
         self.article_opened.emit(draft)
 
@@ -392,7 +388,7 @@ class EditorPane(QMainWindow):
 
     def _close_article(self) -> None:
         self.recovery.closed(self.draft, saved_everything=not self.has_unsaved_changes)
-        self.draft = None
+        self.saving.closed()
         self._loading = True
         try:
             self.title_field.clear()
@@ -411,7 +407,6 @@ class EditorPane(QMainWindow):
         for action in self.actions_by_name.values():
             action.setEnabled(visible)
         if not visible:
-            self.save_label.setText("No article open")
             self.stats_label.clear()
 
     # --- editing -------------------------------------------------------------
@@ -450,8 +445,7 @@ class EditorPane(QMainWindow):
     def _content_changed(self) -> None:
         if self._loading or self.draft is None:
             return
-        self.save_label.setText("Edited")
-        self._autosave.start()
+        self.saving.changed()
         self.recovery.changed(self.current_draft)
         self._stats_timer.start()
 
@@ -483,7 +477,7 @@ class EditorPane(QMainWindow):
         if self.store is None or self.draft is None:
             return
         self.save_now()
-        if self._saving or self.has_unsaved_changes:
+        if self.saving.is_saving or self.has_unsaved_changes:
             # Publish what is saved: wait for this save to land first.
             def after_save(_draft: object) -> None:
                 self.draft_saved.disconnect(after_save)
@@ -523,10 +517,11 @@ class EditorPane(QMainWindow):
                 return load_draft(session, article_id=draft.id)
 
         def adopt(stored: DraftData) -> None:
-            if self.draft is not None and self.draft.id == stored.id:
-                self.draft = replace(self.draft, version=stored.version, status=stored.status)
+            held = self.saving.draft
+            if held is not None and held.id == stored.id:
+                self.saving.draft = replace(held, version=stored.version, status=stored.status)
                 self.metadata.status_label.setText(stored.status.value.capitalize())
-                self.publication_changed.emit(self.draft)
+                self.publication_changed.emit(self.saving.draft)
 
         self.runner.run("reload after publishing", reload, on_success=adopt)
 
@@ -634,172 +629,19 @@ class EditorPane(QMainWindow):
 
     # --- saving --------------------------------------------------------------
 
+    @property
+    def draft(self) -> DraftData | None:
+        return self.saving.draft
+
     def current_draft(self) -> DraftData | None:
-        if self.draft is None:
-            return None
-        return replace(
-            self.draft,
-            title=self.title_field.text(),
-            body=self.text.toPlainText(),
-            slug=self.metadata.slug_field.text().strip(),
-            dek=self.metadata.dek_field.toPlainText(),
-            author=self.metadata.author_field.text(),
-            category=self.metadata.category_field.text(),
-            tags=self.metadata.tags(),
-            featured_asset_id=self.metadata.featured_asset_id(),
-        )
+        return self.saving.current_draft()
 
     @property
     def has_unsaved_changes(self) -> bool:
-        current = self.current_draft()
-        return (
-            current is not None and self.draft is not None and not current.same_content(self.draft)
-        )
+        return self.saving.has_unsaved_changes
 
     def save_now(self, *, manual: bool = False) -> None:
-        """Save if anything changed; safe to call any time (merges with a save already running).
-
-        ``manual`` (Ctrl+S) also keeps a revision; autosaves keep one every few minutes.
-        """
-        self._autosave.stop()
-        store, current = self.store, self.current_draft()
-        if store is None or current is None or self.draft is None:
-            return
-        if self._saving:
-            self._save_again = True
-            return
-        if current.same_content(self.draft) and not manual:
-            self.undo_stack.setClean()
-            return
-        self._saving = True
-        self._clean_index_at_save = self.undo_stack.index()
-        self._save_taken_at = time.monotonic()
-        expected_version = self.draft.version
-        self.save_label.setText("Saving…")
-
-        def save() -> SavedDraft:
-            from editor.core.articles.revisions import (
-                record_autosave_revision_if_due,
-                record_revision,
-            )
-            from editor.core.articles.service import save_draft
-            from editor.core.models import RevisionReason
-
-            with store.session_factory.begin() as session:
-                saved = save_draft(session, draft=current, expected_version=expected_version)
-                if manual:
-                    record_revision(
-                        session,
-                        article_id=current.id,
-                        reason=RevisionReason.MANUAL,
-                        author=current.author,
-                    )
-                else:
-                    record_autosave_revision_if_due(
-                        session, article_id=current.id, author=current.author
-                    )
-                return saved
-
-        self.runner.run("save draft", save, on_success=self._saved, on_failure=self._save_failed)
-
-    def _saved(self, saved: SavedDraft) -> None:
-        self._saving = False
-        if self.draft is None or saved.draft.id != self.draft.id:
-            return
-        self.draft = saved.draft
-        self.recovery.saved(saved.draft, self._save_taken_at)
-        self.metadata.show_slug_problems(saved.slug_problems)
-        if saved.slug_problems and self.metadata.slug_field.text().strip() != saved.draft.slug:
-            self._tell("Slug not changed: " + " ".join(saved.slug_problems))
-        self.metadata.status_label.setText(saved.draft.status.value.capitalize())
-        if self.undo_stack.index() == self._clean_index_at_save:
-            self.undo_stack.setClean()
-        self.save_label.setText(f"Saved {_clock(saved.draft.updated_at)}")
-        self.draft_saved.emit(saved.draft)
-        if self._save_again or self.has_unsaved_changes:
-            self._save_again = False
-            self._autosave.start()
-
-    def _save_failed(self, error: BaseException) -> None:
-        from editor.core.articles.drafts import InvalidDraft, SaveConflict
-
-        self._saving = False
-        self._save_again = False
-        if isinstance(error, SaveConflict):
-            self.save_label.setText("Not saved: changed elsewhere")
-            self.conflict_detected.emit(error)
-            self._ask_about_conflict(error)
-            return
-        if isinstance(error, InvalidDraft):
-            message = " ".join(error.problems)
-        else:
-            message = str(error) or type(error).__name__
-        # The text stays in the editor (and the recovery journal); the next change retries.
-        self.save_label.setText("Not saved")
-        self._tell(f"Could not save: {message}")
-        self.save_failed.emit(message)
-
-    def _ask_about_conflict(self, conflict: SaveConflict) -> None:
-        theirs = conflict.theirs
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Article Changed Elsewhere")
-        box.setText(
-            f"“{theirs.title or 'Untitled'}” was saved by {theirs.author or 'someone else'} at "
-            f"{_clock(theirs.updated_at)} while you were editing it."
-        )
-        box.setInformativeText(
-            "Reload their version, keep yours as a separate copy, or overwrite theirs "
-            "(their version stays in the revision list)."
-        )
-        reload_button = box.addButton("Reload Theirs", QMessageBox.ButtonRole.DestructiveRole)
-        copy_button = box.addButton("Keep Mine as a Copy", QMessageBox.ButtonRole.AcceptRole)
-        overwrite_button = box.addButton("Overwrite Theirs", QMessageBox.ButtonRole.ActionRole)
-        box.setDefaultButton(copy_button)
-
-        def chosen() -> None:
-            clicked = box.clickedButton()
-            if clicked is reload_button:
-                self._resolve_conflict("reload", conflict)
-            elif clicked is copy_button:
-                self._resolve_conflict("copy", conflict)
-            elif clicked is overwrite_button:
-                self._resolve_conflict("overwrite", conflict)
-
-        box.finished.connect(lambda _result: chosen())
-        self.conflict_box = box
-        box.open()
-
-    def _resolve_conflict(self, choice: str, conflict: SaveConflict) -> None:
-        store = self.store
-        if store is None:
-            return
-        if choice == "reload":
-            self._show_draft(conflict.theirs)
-            return
-        if choice == "copy":
-
-            def keep_copy() -> DraftData:
-                from editor.core.articles.service import save_as_copy
-
-                with store.session_factory.begin() as session:
-                    return save_as_copy(session, draft=conflict.mine)
-
-            self.runner.run(
-                "keep my copy", keep_copy, on_success=self._show_draft, on_failure=self._save_failed
-            )
-            return
-
-        def overwrite() -> SavedDraft:
-            from editor.core.articles.service import overwrite_draft
-
-            with store.session_factory.begin() as session:
-                return overwrite_draft(session, conflict=conflict)
-
-        self._saving = True
-        self.runner.run(
-            "overwrite", overwrite, on_success=self._saved, on_failure=self._save_failed
-        )
+        self.saving.save_now(manual=manual)
 
     # --- revisions and recovery ---------------------------------------------
 
@@ -819,7 +661,7 @@ class EditorPane(QMainWindow):
 
     def restore_revision(self, revision_id: int) -> None:
         store, draft = self.store, self.draft
-        if store is None or draft is None or self._saving:
+        if store is None or draft is None or self.saving.is_saving:
             return
         expected_version = draft.version
         author = draft.author
@@ -839,7 +681,7 @@ class EditorPane(QMainWindow):
             "restore revision",
             restore,
             on_success=lambda saved: self._show_draft(saved.draft),
-            on_failure=self._save_failed,
+            on_failure=self.saving.failed,
         )
 
     def _restore_recovery(self, recovery: Recovery) -> None:
@@ -882,7 +724,3 @@ class EditorPane(QMainWindow):
             status=draft.status.value,
         )
         self._content_changed()
-
-
-def _clock(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M:%S")
