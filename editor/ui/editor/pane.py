@@ -1,6 +1,7 @@
 """The Editor area: one open article, its text, metadata, outline and media, saved as you type.
 
-Saving (autosave, conflicts) is done by SavingSupport, which also holds the draft as stored.
+Saving (autosave, conflicts), the layout preview and publishing are parts with their own
+modules; the pane composes them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QFont, QKeySequence, QTextCursor, QUndoStack
+from PySide6.QtGui import QAction, QFocusEvent, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QInputDialog,
@@ -29,12 +30,13 @@ from editor.ui.editor.find_replace import FindReplaceBar
 from editor.ui.editor.markdown_edit import MarkdownEdit
 from editor.ui.editor.metadata import MetadataPanel
 from editor.ui.editor.outline_dock import OutlinePanel
+from editor.ui.editor.preview_support import PreviewSupport
+from editor.ui.editor.publishing_support import PublishingSupport
 from editor.ui.editor.recovery_support import RecoverySupport
 from editor.ui.editor.revisions_dialog import RevisionsDialog
 from editor.ui.editor.saving_support import SavingSupport
 from editor.ui.editor.spelling_support import SpellingSupport
 from editor.ui.editor.undo import attach_document
-from editor.ui.publishing.flow import PublishFlow
 
 if TYPE_CHECKING:
     from editor.core.articles.drafts import DraftData, SavedDraft, WordCounter
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
     from editor.ui.preview.pane import PreviewPane
+    from editor.ui.publishing.flow import PublishFlow
 
 STATS_DELAY_MS = 250
 OUTLINE_DELAY_MS = 120
@@ -101,13 +104,21 @@ class EditorPane(QMainWindow):
         self.saving.status_message.connect(self._tell)
         self.save_label = self.saving.label
         self.revisions_dialog: RevisionsDialog | None = None
-        self.publish_flow = PublishFlow(runner, self)
-        self.publish_flow.published.connect(self._published)
-        self.publish_flow.unpublished.connect(self._published)
-        self.publish_flow.issue_chosen.connect(self._go_to_issue)
-        # The main window says where Publish goes (a preference).
+        # The main window says where Publish goes (a preference), so the parts read these late.
         self.publish_target: Callable[[], str] = lambda: "this-store"
         self.publisher_name: Callable[[], str] = lambda: ""
+        self.publishing = PublishingSupport(
+            saving=self.saving,
+            text=self.text,
+            title_field=self.title_field,
+            metadata=self.metadata,
+            target=lambda: self.publish_target(),
+            publisher_name=lambda: self.publisher_name(),
+            runner=runner,
+            parent_widget=self,
+        )
+        self.publishing.publication_changed.connect(self.publication_changed)
+        self.publish_flow: PublishFlow = self.publishing.flow
         self.find_bar = FindReplaceBar(self.text)
         self.find_bar.hide()
 
@@ -132,7 +143,6 @@ class EditorPane(QMainWindow):
         self.writing_area = QSplitter(Qt.Orientation.Horizontal)
         self.writing_area.addWidget(writing_column)
         self.writing_area.setChildrenCollapsible(False)
-        self.preview: PreviewPane | None = None
 
         central = QWidget()
         central_layout = QVBoxLayout(central)
@@ -165,6 +175,16 @@ class EditorPane(QMainWindow):
         self.figures.assets_found.connect(self._offer_featured_choices)
 
         self._build_toolbar()
+        self.previewing = PreviewSupport(
+            text=self.text,
+            title_field=self.title_field,
+            metadata=self.metadata,
+            writing_area=self.writing_area,
+            toggle=self.actions_by_name["preview"],
+            saving=self.saving,
+            loading=lambda: self._loading,
+            runner=runner,
+        )
 
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
@@ -284,7 +304,11 @@ class EditorPane(QMainWindow):
         )
         add("unpublish", "Unpublish", "", self.unpublish, "Take this article down")
         preview_action = add(
-            "preview", "Preview", "Ctrl+Shift+P", self._preview_toggled, "Show the layout preview"
+            "preview",
+            "Preview",
+            "Ctrl+Shift+P",
+            lambda: self.previewing.toggled(),
+            "Show the layout preview",
         )
         preview_action.setCheckable(True)
         undo = self.undo_stack.createUndoAction(self, "Undo")
@@ -310,8 +334,8 @@ class EditorPane(QMainWindow):
             self.spelling.set_store(store)
             self.recovery.set_store(store)
             self.figures.set_store(store)
-            if self.preview is not None:
-                self.preview.set_store(store)
+            self.publishing.set_store(store)
+            self.previewing.set_store(store)
 
     def open_article(self, article_id: int) -> None:
         store = self.store
@@ -378,8 +402,7 @@ class EditorPane(QMainWindow):
         self._update_stats()
         self._update_outline()
         self.figures.refresh_media()
-        if self.preview is not None and self.preview.isVisible():
-            self.preview.show_article(self._preview_meta(), draft.body)
+        self.previewing.article_shown(draft.body)
         (self.title_field if not draft.title else self.text).setFocus()
         self.article_opened.emit(draft)
 
@@ -470,140 +493,22 @@ class EditorPane(QMainWindow):
                 choices.append((int(asset.asset_id), label))  # type: ignore[attr-defined]
         self.metadata.set_featured_choices(choices, self.metadata.featured_asset_id())
 
-    # --- publishing ----------------------------------------------------------------
+    # --- publishing and the layout preview ------------------------------------
 
     def publish(self) -> None:
-        """Save, then check and publish to the chosen target (off the UI thread)."""
-        if self.store is None or self.draft is None:
-            return
-        self.save_now()
-        if self.saving.is_saving or self.has_unsaved_changes:
-            # Publish what is saved: wait for this save to land first.
-            def after_save(_draft: object) -> None:
-                self.draft_saved.disconnect(after_save)
-                self.publish()
-
-            self.draft_saved.connect(after_save)
-            return
-        self.publish_flow.publish(
-            self.store,
-            article_id=self.draft.id,
-            target=self.publish_target(),
-            author=self.publisher_name() or self.draft.author,
-            expected_version=self.draft.version,
-        )
+        self.publishing.publish()
 
     def unpublish(self) -> None:
-        if self.store is None or self.draft is None:
-            return
-        self.save_now()
-        self.publish_flow.unpublish(
-            self.store,
-            article_id=self.draft.id,
-            target=self.publish_target(),
-            author=self.publisher_name() or self.draft.author,
-        )
+        self.publishing.unpublish()
 
-    def _published(self, outcome: object) -> None:
-        from editor.core.articles.service import load_draft
-
-        store, draft = self.store, self.draft
-        if store is None or draft is None or getattr(outcome, "article_id", None) != draft.id:
-            return
-        # Publishing moved the stored version on (status, published time): continue from it.
-
-        def reload() -> DraftData:
-            with store.session_factory() as session:
-                return load_draft(session, article_id=draft.id)
-
-        def adopt(stored: DraftData) -> None:
-            held = self.saving.draft
-            if held is not None and held.id == stored.id:
-                self.saving.draft = replace(held, version=stored.version, status=stored.status)
-                self.metadata.status_label.setText(stored.status.value.capitalize())
-                self.publication_changed.emit(self.saving.draft)
-
-        self.runner.run("reload after publishing", reload, on_success=adopt)
-
-    def _go_to_issue(self, issue: object) -> None:
-        from editor.core.publishing import ArticleField
-
-        line = getattr(issue, "line", None)
-        field = getattr(issue, "field", None)
-        if line is not None:
-            self.text.go_to_block(int(line))
-        elif field is ArticleField.TITLE:
-            self.title_field.setFocus()
-        elif field is ArticleField.SLUG:
-            self.metadata.slug_field.setFocus()
-        elif field is ArticleField.FEATURED_IMAGE:
-            self.metadata.featured_image.setFocus()
-        else:
-            self.text.setFocus()
-
-    # --- the layout preview ---------------------------------------------------
-
-    def _preview_toggled(self) -> None:
-        self.show_preview(self.actions_by_name["preview"].isChecked())
+    @property
+    def preview(self) -> PreviewPane | None:
+        return self.previewing.preview
 
     def show_preview(self, visible: bool = True) -> None:
-        self.actions_by_name["preview"].setChecked(visible)
-        if visible and self.preview is None:
-            from editor.ui.preview.pane import PreviewPane
+        self.previewing.show(visible)
 
-            self.preview = PreviewPane(self.runner)
-            self.preview.set_store(self.store)
-            self.preview.figure_clicked.connect(self._select_figure_at)
-            self.preview.check_chosen.connect(self.text.go_to_block)
-            self.writing_area.addWidget(self.preview)
-            total = max(800, self.writing_area.width())
-            self.writing_area.setSizes([int(total * 0.45), int(total * 0.55)])
-            self.text.textChanged.connect(self._preview_source_changed)
-            self.text.cursorPositionChanged.connect(self._preview_follow_cursor)
-            self.title_field.textChanged.connect(self._preview_meta_changed)
-            self.metadata.changed.connect(self._preview_meta_changed)
-        if self.preview is None:
-            return
-        self.preview.setVisible(visible)
-        if visible and self.draft is not None:
-            self.preview.show_article(self._preview_meta(), self.text.toPlainText())
-
-    def _preview_meta(self) -> dict[str, object]:
-        draft = self.current_draft()
-        if draft is None:
-            return {}
-        return {
-            "id": int(draft.id),
-            "slug": draft.slug,
-            "updated_at": draft.updated_at,
-            "title": draft.title,
-            "dek": draft.dek,
-            "author": draft.author,
-            "category": draft.category,
-            "tags": list(draft.tags),
-            "featured_asset_id": draft.featured_asset_id,
-        }
-
-    def _preview_source_changed(self) -> None:
-        if self.preview is not None and self.preview.isVisible() and not self._loading:
-            self.preview.set_source(self.text.toPlainText)
-
-    def _preview_meta_changed(self) -> None:
-        if self.preview is not None and self.preview.isVisible() and not self._loading:
-            self.preview.set_meta(self._preview_meta())
-
-    def _preview_follow_cursor(self) -> None:
-        if self.preview is not None and self.preview.isVisible():
-            self.preview.scroll_to_line(self.text.textCursor().blockNumber())
-
-    def _select_figure_at(self, line: int) -> None:
-        block = self.text.document().findBlockByNumber(line)
-        if not block.isValid():
-            return
-        cursor = QTextCursor(block)
-        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
-        self.text.setTextCursor(cursor)
-        self.text.setFocus()
+    # --- outline, marker, focus ---------------------------------------------
 
     def _update_outline(self) -> None:
         # A full parse is ~0.3 ms for a 14,000-word post; the dock redraws only on heading changes.

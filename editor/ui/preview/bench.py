@@ -120,7 +120,7 @@ def measure_live_preview() -> list[Figure]:
             document = pane.text.document()
             blocks = document.blockCount()
             full_started = time.perf_counter()
-            preview.show_article(pane._preview_meta(), pane.text.toPlainText())
+            preview.show_article(pane.previewing.meta(), pane.text.toPlainText())
             wait(preview.preview_updated)
             full_ms = (time.perf_counter() - full_started) * 1000
             latencies.clear()
