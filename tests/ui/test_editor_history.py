@@ -39,7 +39,7 @@ def test_manual_save_keeps_a_revision_that_can_be_restored(
         ).first()
         assert manual is not None and manual.body.endswith("A sentence we will regret.")
     pane.show_revisions()
-    dialog = pane.revisions_dialog
+    dialog = pane.revisions.dialog
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.revision_list.count() >= 3, timeout=5_000)
     # The oldest revision holds the article as first written.

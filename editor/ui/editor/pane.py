@@ -1,30 +1,27 @@
 """The Editor area: one open article, its text, metadata, outline and media, saved as you type.
 
-Saving (autosave, conflicts), the layout preview and publishing are parts with their own
-modules; the pane composes them.
+The pane holds the fields an article is edited in and lays them out; the work is done by the
+parts it composes, each in its own module: saving (autosave, conflicts), recovery, revisions,
+figures, spelling, the layout preview, publishing and the toolbar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QFont, QKeySequence, QUndoStack
+from PySide6.QtGui import QFocusEvent, QFont, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from editor.ui.editor import formatting
 from editor.ui.editor.figure_support import FigureSupport
 from editor.ui.editor.find_replace import FindReplaceBar
 from editor.ui.editor.markdown_edit import MarkdownEdit
@@ -33,14 +30,14 @@ from editor.ui.editor.outline_dock import OutlinePanel
 from editor.ui.editor.preview_support import PreviewSupport
 from editor.ui.editor.publishing_support import PublishingSupport
 from editor.ui.editor.recovery_support import RecoverySupport
-from editor.ui.editor.revisions_dialog import RevisionsDialog
+from editor.ui.editor.revisions_support import RevisionsSupport
 from editor.ui.editor.saving_support import SavingSupport
 from editor.ui.editor.spelling_support import SpellingSupport
+from editor.ui.editor.toolbar import EditorToolbar
 from editor.ui.editor.undo import attach_document
 
 if TYPE_CHECKING:
-    from editor.core.articles.drafts import DraftData, SavedDraft, WordCounter
-    from editor.core.articles.recovery import Recovery
+    from editor.core.articles.drafts import DraftData, WordCounter
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
     from editor.ui.preview.pane import PreviewPane
@@ -71,22 +68,40 @@ class EditorPane(QMainWindow):
         self._word_counter: WordCounter | None = (
             None  # made on first use: keeps SQLAlchemy off start-up
         )
+        # The main window says where Publish goes (a preference), so the parts read these late.
+        self.publish_target: Callable[[], str] = lambda: "this-store"
+        self.publisher_name: Callable[[], str] = lambda: ""
 
-        self.title_field = QLineEdit()
-        self.title_field.setPlaceholderText("Headline")
-        title_font = QFont(self.title_field.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.6)
-        title_font.setWeight(QFont.Weight.DemiBold)
-        self.title_field.setFont(title_font)
-        self.title_field.setFrame(False)
-
+        self.title_field = _headline_field()
         self.text = MarkdownEdit()
         self.text.undo_stack = self.undo_stack
         attach_document(self.undo_stack, self.text.document())
         self.metadata = MetadataPanel()
+        self.find_bar = FindReplaceBar(self.text)
+        self.find_bar.hide()
+        self._build_parts(runner)
+        self._lay_out()
+        self._build_toolbar()
+        self.previewing = PreviewSupport(
+            text=self.text,
+            title_field=self.title_field,
+            metadata=self.metadata,
+            writing_area=self.writing_area,
+            toggle=self.actions_by_name["preview"],
+            saving=self.saving,
+            loading=lambda: self._loading,
+            runner=runner,
+        )
+        self._follow_edits()
+        self._show_article_widgets(False)
+
+    # --- construction --------------------------------------------------------
+
+    def _build_parts(self, runner: BackgroundRunner) -> None:
         self.spelling = SpellingSupport(self.text, runner)
         self.recovery = RecoverySupport(runner, self)
-        self.recovery.recovery_accepted.connect(self._restore_recovery)
+        self.recovery.text_recovered.connect(self._show_recovered)
+        self.recovery.recovery_failed.connect(self._open_failed)
         self.recovery.journal_failed.connect(self._tell)
         self.saving = SavingSupport(
             title_field=self.title_field,
@@ -103,10 +118,8 @@ class EditorPane(QMainWindow):
         self.saving.draft_replaced.connect(self._show_draft)
         self.saving.status_message.connect(self._tell)
         self.save_label = self.saving.label
-        self.revisions_dialog: RevisionsDialog | None = None
-        # The main window says where Publish goes (a preference), so the parts read these late.
-        self.publish_target: Callable[[], str] = lambda: "this-store"
-        self.publisher_name: Callable[[], str] = lambda: ""
+        self.revisions = RevisionsSupport(saving=self.saving, runner=runner, parent_widget=self)
+        self.revisions.revision_restored.connect(self._show_draft)
         self.publishing = PublishingSupport(
             saving=self.saving,
             text=self.text,
@@ -119,12 +132,14 @@ class EditorPane(QMainWindow):
         )
         self.publishing.publication_changed.connect(self.publication_changed)
         self.publish_flow: PublishFlow = self.publishing.flow
-        self.find_bar = FindReplaceBar(self.text)
-        self.find_bar.hide()
+        self.figures = FigureSupport(
+            text=self.text, undo_stack=self.undo_stack, runner=runner, parent_widget=self
+        )
+        self.figures.assets_found.connect(self._offer_featured_choices)
 
+    def _lay_out(self) -> None:
         self.stats_label = QLabel()
         self.stats_label.setObjectName("muted")
-
         self.empty_label = QLabel(
             "Open an article from the Articles list (Enter or double-click), or press Ctrl+N "
             "to start a new one."
@@ -154,38 +169,44 @@ class EditorPane(QMainWindow):
         self.statusBar().addPermanentWidget(self.save_label)
         self.statusBar().setSizeGripEnabled(False)
 
-        self.metadata_dock = self._dock(
-            "Details", self.metadata, Qt.DockWidgetArea.RightDockWidgetArea
-        )
-
-        self.figures = FigureSupport(
-            text=self.text, undo_stack=self.undo_stack, runner=runner, parent_widget=self
-        )
-        self.media_dock = self._dock(
-            "Media", self.figures.panel, Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        right, left = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.LeftDockWidgetArea
+        self.metadata_dock = self._dock("Details", self.metadata, right)
+        self.media_dock = self._dock("Media", self.figures.panel, right)
         self.outline = OutlinePanel()
-        self.outline_dock = self._dock(
-            "Outline", self.outline, Qt.DockWidgetArea.LeftDockWidgetArea
-        )
+        self.outline_dock = self._dock("Outline", self.outline, left)
         self.outline.heading_chosen.connect(self.text.go_to_block)
         self.resizeDocks([self.outline_dock], [200], Qt.Orientation.Horizontal)
         self.resizeDocks([self.metadata_dock], [340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.metadata_dock, self.media_dock], [330, 420], Qt.Orientation.Vertical)
-        self.figures.assets_found.connect(self._offer_featured_choices)
 
-        self._build_toolbar()
-        self.previewing = PreviewSupport(
-            text=self.text,
-            title_field=self.title_field,
-            metadata=self.metadata,
-            writing_area=self.writing_area,
-            toggle=self.actions_by_name["preview"],
-            saving=self.saving,
-            loading=lambda: self._loading,
-            runner=runner,
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
+        self.addDockWidget(area, dock)
+        return dock
 
+    def _build_toolbar(self) -> None:
+        toolbar = EditorToolbar(self)
+        toolbar.add_formatting(self.text)
+        toolbar.add_commands(
+            insert_figure=lambda: self.figures.choose_and_insert(),
+            find=lambda: self.find_bar.open_find(),
+            replace=lambda: self.find_bar.open_find(with_replace=True),
+            save=lambda: self.save_now(manual=True),
+            show_revisions=self.revisions.show,
+            publish=self.publish,
+            unpublish=self.unpublish,
+            toggle_preview=lambda: self.previewing.toggled(),
+        )
+        toolbar.add_undo_redo(self.undo_stack)
+        self.actions_by_name = toolbar.actions_by_name
+
+    def _follow_edits(self) -> None:
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
         self._stats_timer.setInterval(STATS_DELAY_MS)
@@ -216,112 +237,6 @@ class EditorPane(QMainWindow):
             self.metadata.tags_field,
         ):
             field.installEventFilter(self)
-        self._show_article_widgets(False)
-
-    # --- construction --------------------------------------------------------
-
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}Dock")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Formatting")
-        toolbar.setObjectName("formattingToolbar")
-        toolbar.setMovable(False)
-        self.addToolBar(toolbar)
-        self.actions_by_name: dict[str, QAction] = {}
-
-        def add(name: str, text: str, shortcut: str, slot: object, tip: str) -> QAction:
-            action = QAction(text, self)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{tip} ({shortcut or 'Ctrl+F'})")
-            action.triggered.connect(lambda _checked=False, slot=slot: slot())  # type: ignore[operator]
-            toolbar.addAction(action)
-            self.addAction(action)
-            self.actions_by_name[name] = action
-            return action
-
-        cursor = self.text.textCursor
-        add(
-            "h2",
-            "H2",
-            "Ctrl+Alt+2",
-            lambda: formatting.toggle_heading(cursor(), 2),
-            "Section heading",
-        )
-        add("h3", "H3", "Ctrl+Alt+3", lambda: formatting.toggle_heading(cursor(), 3), "Subheading")
-        add("bold", "Bold", "Ctrl+B", lambda: self._wrap("**"), "Bold")
-        add("italic", "Italic", "Ctrl+I", lambda: self._wrap("*"), "Italic")
-        add("link", "Link", "Ctrl+K", self._insert_link, "Link")
-        add("quote", "Quote", "Ctrl+Shift+.", lambda: formatting.toggle_quote(cursor()), "Quote")
-        add(
-            "list",
-            "List",
-            "Ctrl+Shift+8",
-            lambda: formatting.toggle_bullet_list(cursor()),
-            "Bulleted list",
-        )
-        add(
-            "figure",
-            "Figure",
-            "Ctrl+Shift+I",
-            lambda: self.figures.choose_and_insert(),
-            "Insert an image as a figure",
-        )
-        toolbar.addSeparator()
-        # Ctrl+F belongs to the main window's Find, which routes here when the Editor is shown.
-        add("find", "Find", "", lambda: self.find_bar.open_find(), "Find")
-        add(
-            "replace",
-            "Replace",
-            "Ctrl+H",
-            lambda: self.find_bar.open_find(with_replace=True),
-            "Find and replace",
-        )
-        add(
-            "save",
-            "Save",
-            "Ctrl+S",
-            lambda: self.save_now(manual=True),
-            "Save now, keeping a revision",
-        )
-        add("revisions", "Revisions", "", self.show_revisions, "Revisions of this article")
-        add(
-            "publish",
-            "Publish",
-            "Ctrl+Shift+Return",
-            self.publish,
-            "Publish (or update) this article",
-        )
-        add("unpublish", "Unpublish", "", self.unpublish, "Take this article down")
-        preview_action = add(
-            "preview",
-            "Preview",
-            "Ctrl+Shift+P",
-            lambda: self.previewing.toggled(),
-            "Show the layout preview",
-        )
-        preview_action.setCheckable(True)
-        undo = self.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        for action in (undo, redo):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        toolbar.addSeparator()
-        toolbar.addAction(undo)
-        toolbar.addAction(redo)
-        self.actions_by_name["undo"] = undo
-        self.actions_by_name["redo"] = redo
 
     # --- opening -------------------------------------------------------------
 
@@ -333,6 +248,7 @@ class EditorPane(QMainWindow):
             self.saving.set_store(store)
             self.spelling.set_store(store)
             self.recovery.set_store(store)
+            self.revisions.set_store(store)
             self.figures.set_store(store)
             self.publishing.set_store(store)
             self.previewing.set_store(store)
@@ -382,17 +298,8 @@ class EditorPane(QMainWindow):
         self._loading = True
         try:
             self.saving.opened(draft)
-            self.title_field.setText(draft.title)
+            self._fill_fields(draft)
             self.title_field.setCursorPosition(0)
-            self.text.setPlainText(draft.body)
-            self.metadata.load(
-                slug=draft.slug,
-                dek=draft.dek,
-                author=draft.author,
-                category=draft.category,
-                tags=list(draft.tags),
-                status=draft.status.value,
-            )
             self.metadata.set_featured_choices([], draft.featured_asset_id)
             self.undo_stack.clear()
             self.undo_stack.setClean()
@@ -405,6 +312,24 @@ class EditorPane(QMainWindow):
         self.previewing.article_shown(draft.body)
         (self.title_field if not draft.title else self.text).setFocus()
         self.article_opened.emit(draft)
+
+    def _show_recovered(self, draft: DraftData, text_from: DraftData | None) -> None:
+        self._show_draft(draft)
+        if text_from is not None:
+            self._fill_fields(text_from)
+            self._content_changed()
+
+    def _fill_fields(self, draft: DraftData) -> None:
+        self.title_field.setText(draft.title)
+        self.text.setPlainText(draft.body)
+        self.metadata.load(
+            slug=draft.slug,
+            dek=draft.dek,
+            author=draft.author,
+            category=draft.category,
+            tags=list(draft.tags),
+            status=draft.status.value,
+        )
 
     def _open_failed(self, error: BaseException) -> None:
         self._tell(f"Could not open the article: {error}")
@@ -433,18 +358,6 @@ class EditorPane(QMainWindow):
             self.stats_label.clear()
 
     # --- editing -------------------------------------------------------------
-
-    def _wrap(self, marker: str) -> None:
-        cursor = self.text.textCursor()
-        formatting.toggle_wrap(cursor, marker)
-        self.text.setTextCursor(cursor)
-
-    def _insert_link(self) -> None:
-        url, accepted = QInputDialog.getText(self, "Insert Link", "Address (https://…)")
-        if accepted and url.strip():
-            cursor = self.text.textCursor()
-            formatting.insert_link(cursor, url.strip())
-            self.text.setTextCursor(cursor)
 
     def _title_edited(self, title: str) -> None:
         if self.draft is None:
@@ -493,7 +406,24 @@ class EditorPane(QMainWindow):
                 choices.append((int(asset.asset_id), label))  # type: ignore[attr-defined]
         self.metadata.set_featured_choices(choices, self.metadata.featured_asset_id())
 
-    # --- publishing and the layout preview ------------------------------------
+    # --- the parts, as the rest of the window uses them --------------------
+
+    @property
+    def draft(self) -> DraftData | None:
+        return self.saving.draft
+
+    def current_draft(self) -> DraftData | None:
+        return self.saving.current_draft()
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self.saving.has_unsaved_changes
+
+    def save_now(self, *, manual: bool = False) -> None:
+        self.saving.save_now(manual=manual)
+
+    def show_revisions(self) -> None:
+        self.revisions.show()
 
     def publish(self) -> None:
         self.publishing.publish()
@@ -532,100 +462,13 @@ class EditorPane(QMainWindow):
         self.statusBar().showMessage(message, 10_000)
         self.status_message.emit(message)
 
-    # --- saving --------------------------------------------------------------
 
-    @property
-    def draft(self) -> DraftData | None:
-        return self.saving.draft
-
-    def current_draft(self) -> DraftData | None:
-        return self.saving.current_draft()
-
-    @property
-    def has_unsaved_changes(self) -> bool:
-        return self.saving.has_unsaved_changes
-
-    def save_now(self, *, manual: bool = False) -> None:
-        self.saving.save_now(manual=manual)
-
-    # --- revisions and recovery ---------------------------------------------
-
-    def show_revisions(self) -> None:
-        if self.store is None or self.draft is None:
-            return
-        self.save_now()
-        dialog = RevisionsDialog(
-            store=self.store,
-            runner=self.runner,
-            draft=self.current_draft() or self.draft,
-            parent=self,
-        )
-        dialog.restore_requested.connect(self.restore_revision)
-        self.revisions_dialog = dialog
-        dialog.open()
-
-    def restore_revision(self, revision_id: int) -> None:
-        store, draft = self.store, self.draft
-        if store is None or draft is None or self.saving.is_saving:
-            return
-        expected_version = draft.version
-        author = draft.author
-
-        def restore() -> SavedDraft:
-            from editor.core.articles.revisions import restore_revision
-
-            with store.session_factory.begin() as session:
-                return restore_revision(
-                    session,
-                    revision_id=revision_id,
-                    author=author,
-                    expected_version=expected_version,
-                )
-
-        self.runner.run(
-            "restore revision",
-            restore,
-            on_success=lambda saved: self._show_draft(saved.draft),
-            on_failure=self.saving.failed,
-        )
-
-    def _restore_recovery(self, recovery: Recovery) -> None:
-        store = self.store
-        if store is None:
-            return
-        recovered = recovery.draft
-
-        def stored_or_copy() -> tuple[DraftData, bool]:
-            from editor.core.articles.service import load_draft, save_as_copy
-
-            with store.session_factory.begin() as session:
-                if recovery.article_exists:
-                    return load_draft(session, article_id=recovered.id), True
-                return save_as_copy(session, draft=recovered), False
-
-        def show(result: tuple[DraftData, bool]) -> None:
-            stored, exists = result
-            if not exists:
-                self._show_draft(stored)
-                return
-            # The recovered text goes into the editor against the version it was typed on,
-            # so a save after someone else's meets the conflict dialog instead of overwriting.
-            self._show_draft(replace(stored, version=recovered.version))
-            self._apply_content(recovered)
-
-        self.runner.run(
-            "recover text", stored_or_copy, on_success=show, on_failure=self._open_failed
-        )
-
-    def _apply_content(self, draft: DraftData) -> None:
-        self.title_field.setText(draft.title)
-        self.text.setPlainText(draft.body)
-        self.metadata.load(
-            slug=draft.slug,
-            dek=draft.dek,
-            author=draft.author,
-            category=draft.category,
-            tags=list(draft.tags),
-            status=draft.status.value,
-        )
-        self._content_changed()
+def _headline_field() -> QLineEdit:
+    field = QLineEdit()
+    field.setPlaceholderText("Headline")
+    font = QFont(field.font())
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setWeight(QFont.Weight.DemiBold)
+    field.setFont(font)
+    field.setFrame(False)
+    return field

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,12 +28,17 @@ JOURNAL_INTERVAL_MS = 1000
 class RecoverySupport(QObject):
     recovery_offered = Signal(object)  # Recovery
     recovery_accepted = Signal(object)  # Recovery
+    # The stored draft to show, then the recovered draft whose text goes into it (None: the
+    # stored draft is the recovered text, kept as a new copy).
+    text_recovered = Signal(object, object)
+    recovery_failed = Signal(object)  # the error
     journal_failed = Signal(str)
 
     def __init__(self, runner: BackgroundRunner, parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
         self._runner = runner
         self._parent_widget = parent_widget
+        self._store: Store | None = None
         self.journal: RecoveryJournal | None = None
         self._snapshot_source: object = None
         self.offer_box: QMessageBox | None = None
@@ -44,8 +50,10 @@ class RecoverySupport(QObject):
         self._timer.timeout.connect(self.write_now)
         self._snapshot: Callable[[], DraftData | None] | None = None
         self._pending: list[Recovery] = []
+        self.recovery_accepted.connect(self._restore)
 
     def set_store(self, store: Store | None) -> None:
+        self._store = store
         self.journal = None
         if store is None:
             return
@@ -103,6 +111,33 @@ class RecoverySupport(QObject):
         self.offer_box = box
         self.recovery_offered.emit(recovery)
         box.open()
+
+    def _restore(self, recovery: Recovery) -> None:
+        store = self._store
+        if store is None:
+            return
+        recovered = recovery.draft
+
+        def stored_or_copy() -> tuple[DraftData, bool]:
+            from editor.core.articles.service import load_draft, save_as_copy
+
+            with store.session_factory.begin() as session:
+                if recovery.article_exists:
+                    return load_draft(session, article_id=recovered.id), True
+                return save_as_copy(session, draft=recovered), False
+
+        def show(result: tuple[DraftData, bool]) -> None:
+            stored, exists = result
+            if not exists:
+                self.text_recovered.emit(stored, None)
+                return
+            # The recovered text goes into the editor against the version it was typed on,
+            # so a save after someone else's meets the conflict dialog instead of overwriting.
+            self.text_recovered.emit(replace(stored, version=recovered.version), recovered)
+
+        self._runner.run(
+            "recover text", stored_or_copy, on_success=show, on_failure=self.recovery_failed.emit
+        )
 
     # --- journaling ----------------------------------------------------------
 
