@@ -223,3 +223,11 @@ def test_misspellings_are_underlined_and_can_join_the_dictionary(
     ]
     with demo_store.session_factory() as session:
         assert "Quarrington" in custom_words(session)
+
+
+def test_toolbar_tips_name_each_command_s_own_shortcut(qtbot, main_window) -> None:  # type: ignore[no-untyped-def]
+    actions = main_window.editor_pane.actions_by_name
+    assert actions["find"].toolTip() == "Find (Ctrl+F)"
+    assert actions["save"].toolTip().endswith("(Ctrl+S)")
+    for name in ("revisions", "unpublish"):
+        assert "Ctrl" not in actions[name].toolTip()

@@ -16,7 +16,6 @@ of articles (no query per article; see ``publication_overview``).
 from __future__ import annotations
 
 import bisect
-import enum
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from editor.core.models import (
     Revision,
     Tag,
 )
+from editor.core.publication_state import TargetState
 from editor.core.publishing.content import (
     ImageRef,
     TagRef,
@@ -48,27 +48,6 @@ from editor.core.publishing.errors import UnknownTarget
 from editor.core.publishing.records import UNPUBLISHED_CHECKSUM
 from editor.core.publishing.scheduling import TARGET_KEY
 from editor.core.publishing.targets import FOLDER_PREFIX, THIS_STORE, target_from_name
-
-
-class TargetState(enum.StrEnum):
-    """An article's state at one target, as the publish log tells it."""
-
-    NEVER_PUBLISHED = "never_published"
-    # Published, and the article has not been edited since.
-    LIVE = "live"
-    # Published, but the article has been edited since: an update is pending.
-    CHANGED_SINCE = "changed_since"
-    # Waiting for its time (``ArticlePublication.scheduled_at``) to go to this target.
-    SCHEDULED = "scheduled"
-    # Was live there, then taken down.
-    UNPUBLISHED = "unpublished"
-    # Marked published in this store without Newsdesk having published it (imported or
-    # sample content): it is on exported sites, but this store holds no page for it yet.
-    MARKED_PUBLISHED = "marked_published"
-
-    @property
-    def is_live(self) -> bool:
-        return self in (TargetState.LIVE, TargetState.CHANGED_SINCE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from editor.core.models import ArticleId
+from editor.core.publication_state import FOLDER_PREFIX as FOLDER_PREFIX
+from editor.core.publication_state import STORE_PREFIX as STORE_PREFIX
+from editor.core.publication_state import THIS_STORE as THIS_STORE
 from editor.core.publishing.errors import UnknownTarget
 
 if TYPE_CHECKING:
@@ -36,10 +39,6 @@ if TYPE_CHECKING:
     from editor.core.publishing.content import ArticleContent
     from editor.core.publishing.progress import Cancelled, Progress
     from editor.core.store import Store
-
-THIS_STORE = "this-store"
-FOLDER_PREFIX = "folder:"
-STORE_PREFIX = "store:"
 
 
 class TargetKind(enum.StrEnum):

@@ -35,7 +35,7 @@ class EditorToolbar(QToolBar):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({shortcut or 'Ctrl+F'})")
+        action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
         self.addAction(action)
         self._window.addAction(action)
@@ -83,7 +83,7 @@ class EditorToolbar(QToolBar):
         self.add("figure", "Figure", "Ctrl+Shift+I", insert_figure, "Insert an image as a figure")
         self.addSeparator()
         # Ctrl+F belongs to the main window's Find, which routes here when the Editor is shown.
-        self.add("find", "Find", "", find, "Find")
+        self.add("find", "Find", "", find, "Find (Ctrl+F)")
         self.add("replace", "Replace", "Ctrl+H", replace, "Find and replace")
         self.add("save", "Save", "Ctrl+S", save, "Save now, keeping a revision")
         self.add("revisions", "Revisions", "", show_revisions, "Revisions of this article")

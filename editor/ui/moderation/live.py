@@ -116,9 +116,7 @@ class NewCommentWatcher(QObject):
             self.comments_arrived.emit(ids)
 
 
-def _listen(
-    url: str, after_id: int, stop: threading.Event, heard: object, failed: object
-) -> None:
+def _listen(url: str, after_id: int, stop: threading.Event, heard: object, failed: object) -> None:
     from editor.core.moderation.notifications import listen_for_new_comments
 
     try:

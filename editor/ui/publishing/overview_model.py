@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from editor.core.publishing.overview import TargetPublication, TargetState
+from editor.core.publication_state import TargetState
 from editor.ui.articles.models import format_when
 from editor.ui.publishing.target_names import describe_target, short_target_label
 
 if TYPE_CHECKING:
-    from editor.core.publishing.overview import ArticlePublication
+    from editor.core.publishing.overview import ArticlePublication, TargetPublication
 
 Index = QModelIndex | QPersistentModelIndex
 

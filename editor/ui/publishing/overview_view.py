@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from editor.core.publishing.overview import TargetState
+from editor.core.publication_state import TargetState
 from editor.ui.background import Lane
 from editor.ui.publishing.elided_label import ElidedLabel
 from editor.ui.publishing.flow import PublishFlow

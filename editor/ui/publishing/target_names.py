@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from editor.core.publishing.targets import FOLDER_PREFIX, STORE_PREFIX, THIS_STORE
+from editor.core.publication_state import FOLDER_PREFIX, STORE_PREFIX, THIS_STORE
 
 
 def _store_address(name: str) -> str:
