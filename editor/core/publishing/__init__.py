@@ -20,43 +20,99 @@ is polled; both run on the publishing thread. Everything here runs off the
 UI thread.
 """
 
-from editor.core.publishing.checks import ArticleField, CheckKind, PreflightIssue, Severity
-from editor.core.publishing.errors import (
-    NotASite,
-    PreflightFailed,
-    PublishCancelled,
-    PublishConflict,
-    PublishError,
-    PublishFailed,
-    PublishRefused,
-    SlugTaken,
-    UnknownTarget,
-)
-from editor.core.publishing.folder import ExportOutcome, export_site
-from editor.core.publishing.progress import PublishStep
-from editor.core.publishing.scheduling import (
-    DueResult,
-    cancel_schedule,
-    publish_due,
-    schedule_publication,
-)
-from editor.core.publishing.service import (
-    preflight,
-    publication_status,
-    publish_article,
-    resolve_target,
-    unpublish_article,
-)
-from editor.core.publishing.targets import (
-    THIS_STORE,
-    PublicationState,
-    PublishOutcome,
-    PublishTarget,
-    TargetKind,
-    TargetStatus,
-    UnpublishOutcome,
-    target_from_name,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from editor.core.publishing.checks import ArticleField, CheckKind, PreflightIssue, Severity
+    from editor.core.publishing.errors import (
+        NotASite,
+        PreflightFailed,
+        PublishCancelled,
+        PublishConflict,
+        PublishError,
+        PublishFailed,
+        PublishRefused,
+        SlugTaken,
+        UnknownTarget,
+    )
+    from editor.core.publishing.folder import ExportOutcome, export_site
+    from editor.core.publishing.progress import PublishStep
+    from editor.core.publishing.scheduling import (
+        DueResult,
+        cancel_schedule,
+        publish_due,
+        schedule_publication,
+    )
+    from editor.core.publishing.service import (
+        preflight,
+        publication_status,
+        publish_article,
+        resolve_target,
+        unpublish_article,
+    )
+    from editor.core.publishing.targets import (
+        THIS_STORE,
+        PublicationState,
+        PublishOutcome,
+        PublishTarget,
+        TargetKind,
+        TargetStatus,
+        UnpublishOutcome,
+        target_from_name,
+    )
+
+# Each public name and the module defining it, imported on first use. Importing one
+# submodule never runs the others, so two threads importing parts of this package at
+# once cannot deadlock on it half-initialised (a preview opening while the Publishing
+# area loaded in the background raised _DeadlockError).
+_EXPORTS = {
+    "ArticleField": "editor.core.publishing.checks",
+    "CheckKind": "editor.core.publishing.checks",
+    "PreflightIssue": "editor.core.publishing.checks",
+    "Severity": "editor.core.publishing.checks",
+    "NotASite": "editor.core.publishing.errors",
+    "PreflightFailed": "editor.core.publishing.errors",
+    "PublishCancelled": "editor.core.publishing.errors",
+    "PublishConflict": "editor.core.publishing.errors",
+    "PublishError": "editor.core.publishing.errors",
+    "PublishFailed": "editor.core.publishing.errors",
+    "PublishRefused": "editor.core.publishing.errors",
+    "SlugTaken": "editor.core.publishing.errors",
+    "UnknownTarget": "editor.core.publishing.errors",
+    "ExportOutcome": "editor.core.publishing.folder",
+    "export_site": "editor.core.publishing.folder",
+    "PublishStep": "editor.core.publishing.progress",
+    "DueResult": "editor.core.publishing.scheduling",
+    "cancel_schedule": "editor.core.publishing.scheduling",
+    "publish_due": "editor.core.publishing.scheduling",
+    "schedule_publication": "editor.core.publishing.scheduling",
+    "preflight": "editor.core.publishing.service",
+    "publication_status": "editor.core.publishing.service",
+    "publish_article": "editor.core.publishing.service",
+    "resolve_target": "editor.core.publishing.service",
+    "unpublish_article": "editor.core.publishing.service",
+    "THIS_STORE": "editor.core.publishing.targets",
+    "PublicationState": "editor.core.publishing.targets",
+    "PublishOutcome": "editor.core.publishing.targets",
+    "PublishTarget": "editor.core.publishing.targets",
+    "TargetKind": "editor.core.publishing.targets",
+    "TargetStatus": "editor.core.publishing.targets",
+    "UnpublishOutcome": "editor.core.publishing.targets",
+    "target_from_name": "editor.core.publishing.targets",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "THIS_STORE",
