@@ -155,6 +155,8 @@ class EditorPane(QMainWindow):
         writing.addWidget(self.text, 1)
         writing.addWidget(self.find_bar)
         # Text on the left, the layout preview (made when first shown) on the right.
+        # Never squeezed below a readable line, whatever the preview and the docks take.
+        writing_column.setMinimumWidth(self.text.fontMetrics().averageCharWidth() * 34 + 24)
         self.writing_area = QSplitter(Qt.Orientation.Horizontal)
         self.writing_area.addWidget(writing_column)
         self.writing_area.setChildrenCollapsible(False)
