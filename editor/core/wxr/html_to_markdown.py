@@ -436,6 +436,15 @@ class _WordPressConverter(_MarkdownConverter):  # type: ignore[misc]
         fence = _fence_for(body)
         return f"\n\n{fence}\n{body}\n{fence}\n\n"
 
+    def convert_code(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "pre" in parent_tags:
+            return str(super().convert_code(el, text, parent_tags))
+        # Inline code is its text alone, on one line: markup inside it (an image, a
+        # paragraph, an embed) would become Markdown that ends the code span and lets
+        # what the code quoted (``<script>``) become live.
+        flat = " ".join(line.strip() for line in el.get_text().splitlines() if line.strip())
+        return str(super().convert_code(el, flat, parent_tags)) if flat else ""
+
     def convert_br(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if "pre" in parent_tags or "_noformat" in parent_tags:
             return "\n"

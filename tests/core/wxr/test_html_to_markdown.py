@@ -306,3 +306,16 @@ def test_any_text_converts_and_renders(text: str) -> None:
 )
 def test_our_markdown_survives_a_trip_through_wordpress_html(markdown_text: str) -> None:
     assert md(markdown_to_wordpress_html(markdown_text)) == markdown_text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<code>&lt;script&gt;<iframe src=//x>",
+        "<!-- wp:image --><code><img src=x onerror=alert(1)><p>&lt;script&gt;",
+    ],
+)
+def test_markup_inside_inline_code_cannot_end_the_code_span(html: str) -> None:
+    converted = md(html)
+    assert converted.count("`") == 2 and "\n" not in converted.strip()
+    assert "<script" not in render(converted).lower()
