@@ -22,8 +22,9 @@ UI thread.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from editor.core.lazy_exports import load_on_first_use
 
 if TYPE_CHECKING:
     from editor.core.publishing.checks import ArticleField, CheckKind, PreflightIssue, Severity
@@ -64,10 +65,7 @@ if TYPE_CHECKING:
         target_from_name,
     )
 
-# Each public name and the module defining it, imported on first use. Importing one
-# submodule never runs the others, so two threads importing parts of this package at
-# once cannot deadlock on it half-initialised (a preview opening while the Publishing
-# area loaded in the background raised _DeadlockError).
+# Each public name and the module defining it, imported on first use (see lazy_exports).
 _EXPORTS = {
     "ArticleField": "editor.core.publishing.checks",
     "CheckKind": "editor.core.publishing.checks",
@@ -105,13 +103,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = load_on_first_use(__name__, _EXPORTS)
 
 
 __all__ = [

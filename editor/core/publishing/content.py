@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -435,35 +435,44 @@ class _Images:
         return matches[0] if len(matches) == 1 else None
 
 
+# What an ImageRef is made of: every column of an asset but its bytes.
+IMAGE_COLUMNS = (
+    Asset.id,
+    Asset.sha256,
+    Asset.width,
+    Asset.height,
+    Asset.mime,
+    Asset.filename,
+    Asset.alt_text,
+    Asset.caption,
+    Asset.credit,
+)
+
+
+def image_ref(row: Any) -> ImageRef:
+    """An ``ImageRef`` from a row selected with ``IMAGE_COLUMNS``."""
+    return ImageRef(
+        asset_id=AssetId(row.id),
+        sha256=row.sha256,
+        width=row.width,
+        height=row.height,
+        mime=row.mime,
+        filename=row.filename,
+        alt_text=row.alt_text,
+        caption=row.caption,
+        credit=row.credit,
+    )
+
+
 def _images_for(session: Session, *, prefixes: set[str], asset_ids: set[int]) -> _Images:
     """Images named by sha256 prefix or id. Prefixes are matched on their first 6 hex digits
     in SQL (one indexed range per distinct stem) and exactly here."""
-    columns = (
-        Asset.id,
-        Asset.sha256,
-        Asset.width,
-        Asset.height,
-        Asset.mime,
-        Asset.filename,
-        Asset.alt_text,
-        Asset.caption,
-        Asset.credit,
-    )
+    columns = IMAGE_COLUMNS
     rows: dict[AssetId, ImageRef] = {}
 
     def keep(found: Iterable[object]) -> None:
         for row in found:
-            image = ImageRef(
-                asset_id=AssetId(row.id),  # type: ignore[attr-defined]
-                sha256=row.sha256,  # type: ignore[attr-defined]
-                width=row.width,  # type: ignore[attr-defined]
-                height=row.height,  # type: ignore[attr-defined]
-                mime=row.mime,  # type: ignore[attr-defined]
-                filename=row.filename,  # type: ignore[attr-defined]
-                alt_text=row.alt_text,  # type: ignore[attr-defined]
-                caption=row.caption,  # type: ignore[attr-defined]
-                credit=row.credit,  # type: ignore[attr-defined]
-            )
+            image = image_ref(row)
             rows[image.asset_id] = image
 
     stems = sorted({prefix[:6] for prefix in prefixes})

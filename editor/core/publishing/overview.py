@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,7 +29,6 @@ from editor.core.models import (
     ArticleId,
     ArticleStatus,
     ArticleTag,
-    Asset,
     AssetId,
     PublishRecord,
     Revision,
@@ -38,11 +36,13 @@ from editor.core.models import (
 )
 from editor.core.publication_state import TargetState
 from editor.core.publishing.content import (
+    IMAGE_COLUMNS,
     ImageRef,
     TagRef,
     article_content,
     asset_references,
     content_checksum,
+    image_ref,
 )
 from editor.core.publishing.errors import UnknownTarget
 from editor.core.publishing.records import UNPUBLISHED_CHECKSUM
@@ -347,35 +347,7 @@ class _ImageIndex:
 
     @classmethod
     def load(cls, session: Session) -> _ImageIndex:
-        rows: list[Any] = list(
-            session.execute(
-                select(
-                    Asset.id,
-                    Asset.sha256,
-                    Asset.width,
-                    Asset.height,
-                    Asset.mime,
-                    Asset.filename,
-                    Asset.alt_text,
-                    Asset.caption,
-                    Asset.credit,
-                )
-            )
-        )
-        images = [
-            ImageRef(
-                asset_id=AssetId(row.id),
-                sha256=row.sha256,
-                width=row.width,
-                height=row.height,
-                mime=row.mime,
-                filename=row.filename,
-                alt_text=row.alt_text,
-                caption=row.caption,
-                credit=row.credit,
-            )
-            for row in rows
-        ]
+        images = [image_ref(row) for row in session.execute(select(*IMAGE_COLUMNS))]
         by_sha256 = {image.sha256: image for image in images}
         return cls(
             by_id={image.asset_id: image for image in images},

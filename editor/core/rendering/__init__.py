@@ -19,8 +19,9 @@ What the UI and publishing use (each name's module has the details):
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from editor.core.lazy_exports import load_on_first_use
 
 if TYPE_CHECKING:
     from editor.core.rendering.blocks import BlockKind
@@ -71,10 +72,7 @@ if TYPE_CHECKING:
     from editor.core.rendering.theme import Theme, ThemeNotFound, load_theme
     from editor.core.rendering.updates import BlockChange, ChangeKind, apply_changes
 
-# Each public name and the module defining it, imported on first use. Importing one
-# submodule never runs the others, so two threads importing parts of this package at
-# once cannot deadlock on it half-initialised (a preview opening while the Publishing
-# area loaded in the background raised _DeadlockError).
+# Each public name and the module defining it, imported on first use (see lazy_exports).
 _EXPORTS = {
     "BlockKind": "editor.core.rendering.blocks",
     "FOOTNOTES_BLOCK_ID": "editor.core.rendering.body",
@@ -120,13 +118,7 @@ _EXPORTS = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = load_on_first_use(__name__, _EXPORTS)
 
 
 __all__ = [
