@@ -110,6 +110,12 @@ class _Importer:
         self.post_lines: dict[str, int] = {}
 
     def run(self) -> ImportReport:
+        from editor.core.moderation.search_index import comments_indexed_at_the_end
+
+        with comments_indexed_at_the_end(self.state.session):
+            return self._run()
+
+    def _run(self) -> ImportReport:
         report, state = self.report, self.state
         for item in self.reader.items():
             if not state.site:
