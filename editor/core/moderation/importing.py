@@ -39,6 +39,7 @@ from editor.core.moderation.intake import (
     validation_problems,
 )
 from editor.core.moderation.learning import SharedSpamFilter
+from editor.core.moderation.search_index import comments_indexed_at_the_end
 
 _BROKEN_BYTES = re.compile("[\udc80-\udcff]")
 _TEXT_KEYS = ("body", "author_name", "author_email", "author_url", "author_ip", "user_agent")
@@ -277,5 +278,6 @@ def import_comments(
         else:
             accepted.append(comment)
     report.rejected.sort(key=lambda rejected: rejected.line)
-    report.received = receive_comments(accepted, session=session, spam_filter=spam_filter)
+    with comments_indexed_at_the_end(session):
+        report.received = receive_comments(accepted, session=session, spam_filter=spam_filter)
     return report

@@ -57,3 +57,22 @@ def test_a_failed_bulk_insert_rolls_back_with_its_trigger_still_in_place(
         raise RuntimeError("the import failed")
     later = _add(store, articles[0], "weir written later", bulk=False)
     assert _found(store, "weir") == [later]
+
+
+def test_comments_imported_from_a_file_are_searchable(
+    store: Store, articles: tuple[int, int], tmp_path: pytest.TempPathFactory
+) -> None:
+    from pathlib import Path
+
+    from editor.core.moderation.importing import import_comments
+
+    path = Path(str(tmp_path)) / "comments.csv"
+    path.write_text(
+        f"article_id,author_name,body\n{articles[0]},Ann,The culvert floods\n"
+        f"{articles[1]},Bo,Culvert again\n",
+        encoding="utf-8",
+    )
+    with store.session_factory.begin() as session:
+        report = import_comments(path, session=session, spam_filter=None)
+    assert len(report.received) == 2
+    assert len(_found(store, "culvert")) == 2
