@@ -3,7 +3,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+
+
+def _run_until(
+    *signals: object, then: Callable[[], object] | None = None, timeout_ms: int = 10_000
+) -> None:
+    """Run ``then``, then the event loop until one of ``signals`` fires or the time is up
+    (no signals: just let the loop run ``timeout_ms``)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    for signal in signals:
+        signal.connect(lambda *_args: loop.quit())  # type: ignore[attr-defined]
+    QTimer.singleShot(timeout_ms, loop.quit)
+    if then is not None:
+        then()
+    loop.exec()
 
 
 def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> list[Path]:
@@ -13,7 +30,7 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
     from editor.app import allow_web_engine_as_root
 
     allow_web_engine_as_root()
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtCore import QCoreApplication, QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
     from editor.ui.background import BackgroundRunner
@@ -31,12 +48,12 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
     window.resize(width, height)
     window.show()
 
-    loop = QEventLoop()
-    window.articles_pane.articles_listed.connect(lambda _count: loop.quit())
-    window.store_refused.connect(lambda _message: loop.quit())
-    QTimer.singleShot(30_000, loop.quit)
-    window.open_store(None, demo=True)
-    loop.exec()
+    _run_until(
+        window.articles_pane.articles_listed,
+        window.store_refused,
+        then=lambda: window.open_store(None, demo=True),
+        timeout_ms=30_000,
+    )
 
     lead_row = next(
         (
@@ -47,15 +64,12 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
         None,
     )
     if lead_row is not None:
-        opened = QEventLoop()
-        window.editor_pane.article_opened.connect(lambda _draft: opened.quit())
-        QTimer.singleShot(30_000, opened.quit)
-        window.open_article(int(lead_row.id))
-        opened.exec()
-        media = QEventLoop()
-        window.editor_pane.figures.media_refreshed.connect(media.quit)
-        QTimer.singleShot(10_000, media.quit)
-        media.exec()
+        _run_until(
+            window.editor_pane.article_opened,
+            then=lambda: window.open_article(int(lead_row.id)),
+            timeout_ms=30_000,
+        )
+        _run_until(window.editor_pane.figures.media_refreshed)
     _show_a_held_comment(window)
 
     written = []
@@ -84,21 +98,13 @@ def take_screenshots(folder: Path, *, width: int = 1280, height: int = 800) -> l
 
 def _show_a_held_comment(window: object) -> None:
     """The moderation queue with a comment held for its links in the detail pane."""
-    from PySide6.QtCore import QEventLoop, QTimer
 
     pane = window.moderation_pane  # type: ignore[attr-defined]
     if pane.store is None:
         return
 
-    def wait(signal: object, ready: bool = False) -> None:
-        if ready:
-            return
-        loop = QEventLoop()
-        signal.connect(loop.quit)  # type: ignore[attr-defined]
-        QTimer.singleShot(10_000, loop.quit)
-        loop.exec()
-
-    wait(pane.queue_loaded, ready=pane.model.rowCount() > 0 and not pane.queue_view.is_loading)
+    if pane.model.rowCount() == 0 or pane.queue_view.is_loading:
+        _run_until(pane.queue_loaded)
     held = next(
         (
             row
@@ -111,11 +117,7 @@ def _show_a_held_comment(window: object) -> None:
     shown = pane.detail.comment_id
     current = pane.model.row_at(held)
     if current is not None and shown != current.id:
-        loop = QEventLoop()
-        pane.detail_shown.connect(lambda _id: loop.quit())
-        QTimer.singleShot(10_000, loop.quit)
-        pane.queue_view.select_row(held)
-        loop.exec()
+        _run_until(pane.detail_shown, then=lambda: pane.queue_view.select_row(held))
 
 
 def _publishing_shot(window: object, folder: Path) -> Path | None:
@@ -124,8 +126,6 @@ def _publishing_shot(window: object, folder: Path) -> Path | None:
     roadworks piece on the site only (the orchestra piece is scheduled in the demo)."""
     import tempfile
     from dataclasses import replace
-
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from editor.core.articles.service import load_draft, save_draft
     from editor.core.models import Article
@@ -176,17 +176,15 @@ def _publishing_shot(window: object, folder: Path) -> Path | None:
     window.settings.preferences.publish_targets = "\n".join([*names, folder_target])
     window.settings.save()
     pane._show_targets()
-    loaded = QEventLoop()
-    pane.overview.overview_loaded.connect(lambda _count: loaded.quit())
-    QTimer.singleShot(10_000, loaded.quit)
-    window.show_area(Area.PUBLISHING)
-    pane.overview.refresh()
-    loaded.exec()
+
+    def show_overview() -> None:
+        window.show_area(Area.PUBLISHING)
+        pane.overview.refresh()
+
+    _run_until(pane.overview.overview_loaded, then=show_overview)
     if library is not None:
         pane.overview.select(library, folder_target)
-    settled = QEventLoop()
-    QTimer.singleShot(200, settled.quit)
-    settled.exec()
+    _run_until(timeout_ms=200)  # the detail card lays itself out
     shot = folder / "publishing.png"
     window.grab().save(str(shot))
     return shot
@@ -194,7 +192,6 @@ def _publishing_shot(window: object, folder: Path) -> Path | None:
 
 def _preview_shots(app: object, window: object, folder: Path) -> list[Path]:
     """The editor with the live preview, and the page alone at each device width."""
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from editor.ui.main_window import Area, MainWindow
     from editor.ui.preview.pane import DeviceWidth
@@ -208,23 +205,18 @@ def _preview_shots(app: object, window: object, folder: Path) -> list[Path]:
     preview = pane.preview
     assert preview is not None
 
-    def settle(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
     deadline = 60
     while (preview.body is None or not preview._loaded) and deadline:
-        settle(250)
+        _run_until(timeout_ms=250)
         deadline -= 1
-    settle(1500)  # images arrive through the media scheme
+    _run_until(timeout_ms=1500)  # images arrive through the media scheme
     written = []
     shot = folder / "editor-preview.png"
     window.grab().save(str(shot))
     written.append(shot)
     for device in DeviceWidth:
         preview.set_device(device)
-        settle(1200)
+        _run_until(timeout_ms=1200)
         target = folder / f"preview-{device.name.lower()}.png"
         assert preview.view is not None
         preview.view.grab().save(str(target))
@@ -246,7 +238,7 @@ def take_wordpress_screenshots(
     from editor.app import allow_web_engine_as_root
 
     allow_web_engine_as_root()
-    from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtCore import QCoreApplication, QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
     from editor.core.moderation.queue import QueueTab
@@ -261,11 +253,6 @@ def take_wordpress_screenshots(
         QApplication(["newsdesk-screenshot"])
     folder.mkdir(parents=True, exist_ok=True)
 
-    def settle(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-wxr-shot-") as scratch:
         url = sqlite_url(Path(scratch) / "imported.sqlite3")
@@ -278,29 +265,29 @@ def take_wordpress_screenshots(
         window = MainWindow(Settings(settings), runner)
         window.resize(1280, 800)
         window.show()
-        loop = QEventLoop()
-        window.articles_pane.articles_listed.connect(lambda _count: loop.quit())
-        QTimer.singleShot(30_000, loop.quit)
-        window.open_store(url)
-        loop.exec()
+        _run_until(
+            window.articles_pane.articles_listed,
+            then=lambda: window.open_store(url),
+            timeout_ms=30_000,
+        )
         article = next(
             (row for row in window.articles_pane.model._rows if row.title == title), None
         )
         if article is None:
             raise SystemExit(f"no article titled {title!r} in {wxr_file}")
         window.open_article(int(article.id))
-        settle(1500)
+        _run_until(timeout_ms=1500)
         shot = folder / "wordpress-article.png"
         window.grab().save(str(shot))
         written.append(shot)
         pane = window.moderation_pane
         window.show_area(Area.MODERATION)
-        settle(1500)
+        _run_until(timeout_ms=1500)
         index = pane.article_filter.findData(int(article.id))
         if index >= 0:
             pane.article_filter.setCurrentIndex(index)
         pane.set_tab(QueueTab.ALL)
-        settle(2500)
+        _run_until(timeout_ms=2500)
         shot = folder / "wordpress-queue.png"
         window.grab().save(str(shot))
         written.append(shot)

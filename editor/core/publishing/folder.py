@@ -145,18 +145,12 @@ class FolderTarget(PublishTarget):
                 raise
             _finish(build)
         reporter.report(PublishStep.DONE, 1, 1)
-        assert live.content.published_at is not None
-        return PublishOutcome(
+        return live.outcome(
             target=self.name,
-            article_id=ArticleId(article_id),
-            url=site_url(folder, live.content, live.site),
-            published_at=live.content.published_at,
-            checksum=live.content.checksum,
-            changed=live.changed or build.written > 0,
-            revision_id=live.revision_id,
-            version=live.version,
-            warnings=prepared.warnings,
+            prepared=prepared,
             images=images,
+            url=site_url(folder, live.content, live.site),
+            changed=live.changed or build.written > 0,
         )
 
     def unpublish(

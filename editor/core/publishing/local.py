@@ -82,6 +82,31 @@ class LiveWrite:
     site: SiteSettings
     version: int
 
+    def outcome(
+        self,
+        *,
+        target: str,
+        prepared: Prepared,
+        images: int,
+        url: str | None = None,
+        changed: bool | None = None,
+    ) -> PublishOutcome:
+        """The ``PublishOutcome`` of this write; a target that also wrote elsewhere (a site
+        folder) gives its own ``url`` and whether it ``changed`` anything."""
+        assert self.content.published_at is not None
+        return PublishOutcome(
+            target=target,
+            article_id=self.content.id,
+            url=self.url if url is None else url,
+            published_at=self.content.published_at,
+            checksum=self.content.checksum,
+            changed=self.changed if changed is None else changed,
+            revision_id=self.revision_id,
+            version=self.version,
+            warnings=prepared.warnings,
+            images=images,
+        )
+
 
 def store_url_path(content: ArticleContent, site: SiteSettings) -> str:
     path = site_path(content)
@@ -260,19 +285,7 @@ class ThisStoreTarget(PublishTarget):
             live = make_live(session, prepared=prepared, author=author, now=when)
             reporter.step(PublishStep.COMMITTING)
         reporter.report(PublishStep.DONE, 1, 1)
-        assert live.content.published_at is not None
-        return PublishOutcome(
-            target=self.name,
-            article_id=ArticleId(article_id),
-            url=live.url,
-            published_at=live.content.published_at,
-            checksum=live.content.checksum,
-            changed=live.changed,
-            revision_id=live.revision_id,
-            version=live.version,
-            warnings=prepared.warnings,
-            images=images,
-        )
+        return live.outcome(target=self.name, prepared=prepared, images=images)
 
     def unpublish(
         self,

@@ -419,32 +419,24 @@ class PreviewPane(QWidget):
         payload = json.dumps(update.as_json())
         full = update.full
 
-        def done(reply: object) -> None:
-            started = time.perf_counter()
-            try:
-                report(reply)
-            finally:
-                self.ui_thread_ms += (time.perf_counter() - started) * 1000
-
-        def report(reply: object) -> None:
-            replied_at, replied_wall = time.perf_counter(), time.time()
-            in_page_ms, laid_out_wall_ms = _page_timing(reply)
-            self.last_page_ms = in_page_ms
-            # From the edit to the page laid out (the page's clock, read back), not to this
-            # reply: a busy UI thread may take a while to run the callback.
-            edited_wall = replied_wall - (replied_at - edited_at)
-            self.last_laid_out_at = (
-                laid_out_wall_ms / 1000 if laid_out_wall_ms > 0 else replied_wall
-            )
-            elapsed = (min(self.last_laid_out_at, replied_wall) - edited_wall) * 1000
-            self.timing_label.setText(f"{'full' if full else 'patched'} in {elapsed:.0f} ms")
-            self.preview_updated.emit(elapsed, full)
-
         self.view.page().runJavaScript(
             f"window.__newsdesk ? window.__newsdesk.apply({payload}) : -1",
             QWebEngineScript.ScriptWorldId.ApplicationWorld,
-            done,
+            lambda reply: self._patched(reply, edited_at, full),
         )
+
+    @_counted
+    def _patched(self, reply: object, edited_at: float, full: bool) -> None:
+        replied_at, replied_wall = time.perf_counter(), time.time()
+        in_page_ms, laid_out_wall_ms = _page_timing(reply)
+        self.last_page_ms = in_page_ms
+        # From the edit to the page laid out (the page's clock, read back), not to this
+        # reply: a busy UI thread may take a while to run the callback.
+        edited_wall = replied_wall - (replied_at - edited_at)
+        self.last_laid_out_at = laid_out_wall_ms / 1000 if laid_out_wall_ms > 0 else replied_wall
+        elapsed = (min(self.last_laid_out_at, replied_wall) - edited_wall) * 1000
+        self.timing_label.setText(f"{'full' if full else 'patched'} in {elapsed:.0f} ms")
+        self.preview_updated.emit(elapsed, full)
 
     # --- reading the page back (tests, scroll sync) -------------------------------
 
