@@ -130,6 +130,8 @@ _COLUMNS = (
 
 
 def _fill_sqlite(store: Any) -> None:
+    from editor.core.moderation.search_index import sqlite_indexing_statements
+
     rng = random.Random(5)
     connection = store.engine.raw_connection()
     try:
@@ -166,7 +168,8 @@ def _fill_sqlite(store: Any) -> None:
         cursor.executemany(f"INSERT INTO comment ({_COLUMNS}) VALUES ({', '.join('?' * 13)})", rows)
         connection.commit()
         # Rebuild the search index from the comments in one pass, then put the triggers back.
-        cursor.execute("INSERT INTO comment_search(comment_search) VALUES ('rebuild')")
+        for statement in sqlite_indexing_statements():
+            cursor.execute(statement)
         for _, sql in triggers:
             cursor.execute(sql)
         connection.commit()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -38,12 +38,11 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
 from editor.core.models import Article, Comment, CommentId, CommentStatus
-
-# The detail pane's queries live in detail.py; these names stay importable from here.
 from editor.core.moderation.detail import (
     EXCERPT_CHARS,
     CommentDetail,
@@ -54,12 +53,20 @@ from editor.core.moderation.detail import (
     thread,
 )
 
+# The detail pane's queries live in detail.py; these names stay importable from here.
+from editor.core.moderation.search_index import sqlite_search_table
+
 _CHUNK = 900
 _SEARCH_TERM = re.compile(r"\w+", re.UNICODE)
 _AnySelect: TypeAlias = Select[*tuple[Any, ...]]
-# Made by migration 0002 (no models: alembic leaves them alone).
-_COMMENT_SEARCH = table("comment_search", column("rowid"))
-_SEARCH_DOCUMENT = table("comment_search_document", column("comment_id"), column("document"))
+# Made by migrations 0002 and 0003 (no models: alembic leaves them alone).
+_SEARCH_DOCUMENT = table(
+    "comment_search_document",
+    column("comment_id"),
+    column("document"),
+    column("indexed_status"),
+)
+_MOVED = table("comment_search_moved", column("comment_id"), column("indexed_status"))
 _STATUS_COUNT = table("comment_status_count", column("status"), column("comments"))
 
 
@@ -161,31 +168,128 @@ def _postgres_tsquery(query: QueueQuery) -> ColumnElement[Any]:
     return func.to_tsquery(literal_column("'simple'::regconfig"), _tsquery(query.search_terms))
 
 
-def _search_select(query: QueueQuery, session: Session, *columns: Any) -> _AnySelect:
-    """Matches of a search. On SQLite the FTS index drives the join (it yields rowids in
-    order), so a first page of a word found in half the table costs microseconds."""
-    statement: _AnySelect = select(*columns)
-    if _is_postgres(session):
-        statement = (
-            statement.select_from(_SEARCH_DOCUMENT)
-            .join(Comment, Comment.id == _SEARCH_DOCUMENT.c.comment_id)
-            .where(_SEARCH_DOCUMENT.c.document.op("@@")(_postgres_tsquery(query)))
-        )
-    else:
-        statement = (
-            statement.select_from(_COMMENT_SEARCH)
-            .join(Comment, Comment.id == _COMMENT_SEARCH.c.rowid)
-            .where(literal_column("comment_search").op("MATCH")(_fts5_query(query.search_terms)))
-        )
-    return statement.where(*_conditions(query, session, query.tab.status))
+def _tab_statuses(tab: QueueTab) -> list[CommentStatus]:
+    return list(CommentStatus) if tab.status is None else [tab.status]
 
 
-def _search_id(session: Session) -> Any:
-    # The column to order and page a search by: the search table's own key keeps the
-    # plan driven by the full-text index.
+def _search_keys(
+    query: QueueQuery,
+    session: Session,
+    *,
+    before_id: int | None,
+    limit: int | None,
+    oldest_first: bool,
+) -> list[QueueKey]:
+    """A search's next ``limit`` matches (all with None) past ``before_id``, newest first.
+
+    Searches order by id, the order the full-text indexes hand matches over in.
+    """
     if _is_postgres(session):
-        return _SEARCH_DOCUMENT.c.comment_id
-    return _COMMENT_SEARCH.c.rowid
+        return _postgres_search_keys(
+            query, session, before_id=before_id, limit=limit, oldest_first=oldest_first
+        )
+    return _sqlite_search_keys(
+        query, session, before_id=before_id, limit=limit, oldest_first=oldest_first
+    )
+
+
+def _sqlite_search_keys(
+    query: QueueQuery,
+    session: Session,
+    *,
+    before_id: int | None,
+    limit: int | None,
+    oldest_first: bool,
+) -> list[QueueKey]:
+    """On SQLite a tab reads its own status's FTS5 index, in rowid order, so a first page
+    costs microseconds whether the word is common in the tab, nowhere, or only in
+    another tab; plus the comments that moved into the tab and whose words are still
+    indexed under their old status (a few, checked one by one). "All" merges the four."""
+    matching = _fts5_query(query.search_terms)
+    statuses = _tab_statuses(query.tab)
+    one_tab = len(statuses) == 1
+    conditions = _conditions(query, session, None)
+
+    def beyond(key: Any) -> ColumnElement[bool]:
+        assert before_id is not None
+        past: ColumnElement[bool] = key > before_id if oldest_first else key < before_id
+        return past
+
+    found: list[QueueKey] = []
+    for status in statuses:
+        index = table(sqlite_search_table(status), column("rowid"))
+        statement = (
+            select(Comment.created_at, Comment.id)
+            .select_from(index)
+            .join(Comment, Comment.id == index.c.rowid)
+            .where(literal_column(index.name).op("MATCH")(matching), *conditions)
+        )
+        if one_tab:  # words indexed here of comments that have since left the tab
+            statement = statement.where(Comment.status == status)
+        if before_id is not None:
+            statement = statement.where(beyond(index.c.rowid))
+        statement = statement.order_by(
+            index.c.rowid.asc() if oldest_first else index.c.rowid.desc()
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        found.extend(QueueKey(moment, CommentId(key)) for moment, key in session.execute(statement))
+    if one_tab:
+        moved_here = sorted(
+            _sqlite_moved_matches(session, matching, statuses[0], before_id, oldest_first),
+            reverse=not oldest_first,
+        )
+        kept = 0
+        for start in range(0, len(moved_here), _CHUNK):
+            # The status is checked here, not in SQL: there SQLite would read the tab's
+            # whole index rather than look the ids up.
+            noted = select(Comment.created_at, Comment.id, Comment.status).where(
+                Comment.id.in_(moved_here[start : start + _CHUNK]), *conditions
+            )
+            for moment, key, status in session.execute(noted):
+                if status == statuses[0]:
+                    found.append(QueueKey(moment, CommentId(key)))
+                    kept += 1
+            if limit is not None and kept >= limit:
+                break  # the ids come in order: the rest are past this page
+    found.sort(key=lambda key: key.id, reverse=not oldest_first)
+    return found if limit is None else found[:limit]
+
+
+def _sqlite_moved_matches(
+    session: Session,
+    matching: str,
+    status: CommentStatus,
+    before_id: int | None,
+    oldest_first: bool,
+) -> list[int]:
+    """Noted comments whose words match, indexed under a status other than ``status``.
+
+    One pass over the word's matches in each index that noted comments' words are in,
+    probing the (small) noted table: 10-20 ms for a word in half the comments, and
+    nothing at all while no comment waits. Looking each noted comment up in the index
+    instead costs ~1 ms apiece for a prefix (FTS5 merges the prefix's terms each time).
+    """
+    waiting = set(session.scalars(select(_MOVED.c.indexed_status).distinct()))
+    found: list[int] = []
+    for indexed_status in CommentStatus:
+        if indexed_status is status or indexed_status.value not in waiting:
+            continue
+        index = table(sqlite_search_table(indexed_status), column("rowid"))
+        statement = (
+            select(_MOVED.c.comment_id)
+            .select_from(index)
+            .join(_MOVED, _MOVED.c.comment_id == index.c.rowid)
+            .where(
+                literal_column(index.name).op("MATCH")(matching),
+                _MOVED.c.indexed_status == indexed_status.value,
+            )
+        )
+        if before_id is not None:
+            noted = _MOVED.c.comment_id
+            statement = statement.where(noted > before_id if oldest_first else noted < before_id)
+        found.extend(int(key) for key in session.scalars(statement))
+    return found
 
 
 # How many of a view's nearest comments a PostgreSQL search tests one by one before
@@ -198,7 +302,7 @@ def _postgres_search_keys(
     session: Session,
     *,
     before_id: int | None,
-    limit: int,
+    limit: int | None,
     oldest_first: bool,
 ) -> list[QueueKey]:
     """A search's next ``limit`` matches on PostgreSQL, newest first (or oldest first).
@@ -213,6 +317,8 @@ def _postgres_search_keys(
     away still finds its matches at once), and only when they hold fewer than
     ``limit`` matches collect the older matches from the index and sort them.
     """
+    if limit is None:
+        return _postgres_all_matches(query, session, before_id=before_id, oldest_first=oldest_first)
     # Starting parallel workers costs ~10 ms, more than a whole first page takes alone.
     session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     conditions = _conditions(query, session, query.tab.status)
@@ -250,11 +356,8 @@ def _postgres_search_keys(
     )
     if boundary is None:
         return found
-    search_id = _SEARCH_DOCUMENT.c.comment_id
-    beyond = search_id > boundary if oldest_first else search_id < boundary
-    # MATERIALIZED keeps the planner from turning this back into an ordered walk.
-    older_matches = (
-        select(search_id).where(matching, beyond).cte("older_matches").prefix_with("MATERIALIZED")
+    older_matches = _postgres_index_matches(
+        query, lambda key: key > boundary if oldest_first else key < boundary
     )
     older = (
         select(Comment.created_at, Comment.id)
@@ -266,6 +369,61 @@ def _postgres_search_keys(
     )
     found.extend(QueueKey(moment, CommentId(key)) for moment, key in session.execute(older))
     return found
+
+
+def _postgres_all_matches(
+    query: QueueQuery, session: Session, *, before_id: int | None, oldest_first: bool
+) -> list[QueueKey]:
+    beyond = None
+    if before_id is not None:
+        beyond = lambda key: key > before_id if oldest_first else key < before_id  # noqa: E731
+    matches = _postgres_index_matches(query, beyond)
+    statement = (
+        select(Comment.created_at, Comment.id)
+        .select_from(matches)
+        .join(Comment, Comment.id == matches.c.comment_id)
+        .where(*_conditions(query, session, query.tab.status))
+        .order_by(Comment.id.asc() if oldest_first else Comment.id.desc())
+    )
+    return [QueueKey(moment, CommentId(key)) for moment, key in session.execute(statement)]
+
+
+def _postgres_index_matches(
+    query: QueueQuery, beyond: Callable[[Any], ColumnElement[bool]] | None
+) -> Any:
+    """Ids of the comments whose documents match, from the tab's statuses' GIN indexes, plus
+    the comments noted as moved whose words are still indexed under another status.
+
+    Some of these have left the tab since: the caller's status condition drops them.
+    """
+    search_id = _SEARCH_DOCUMENT.c.comment_id
+    matching = _SEARCH_DOCUMENT.c.document.op("@@")(_postgres_tsquery(query))
+    statuses = _tab_statuses(query.tab)
+    parts: list[_AnySelect] = []
+    for status in statuses:
+        # A literal, not a parameter: the planner matches it to the partial index.
+        indexed_here = _SEARCH_DOCUMENT.c.indexed_status == literal_column(f"'{status.value}'")
+        part = select(search_id).where(matching, indexed_here)
+        if beyond is not None:
+            part = part.where(beyond(search_id))
+        parts.append(part)
+    if len(statuses) == 1:
+        # One document lookup per noted comment (a correlated subquery cannot become a
+        # scan of every document).
+        indexed_elsewhere = _SEARCH_DOCUMENT.c.indexed_status != literal_column(
+            f"'{statuses[0].value}'"
+        )
+        document_matches = (
+            select(matching)
+            .where(search_id == _MOVED.c.comment_id, indexed_elsewhere)
+            .scalar_subquery()
+        )
+        moved = select(_MOVED.c.comment_id).where(document_matches)
+        if beyond is not None:
+            moved = moved.where(beyond(_MOVED.c.comment_id))
+        parts.append(moved)
+    # MATERIALIZED keeps the planner from turning this back into an ordered walk.
+    return union_all(*parts).cte("index_matches").prefix_with("MATERIALIZED")
 
 
 def status_counts(*, session: Session) -> dict[QueueTab, int]:
@@ -297,9 +455,8 @@ def count(query: QueueQuery, *, session: Session, cap: int | None = None) -> int
     if not query.is_search and query == QueueQuery(tab=query.tab):
         return status_counts(session=session)[query.tab]
     if query.is_search:
-        inner = _search_select(query, session, Comment.id)
-    else:
-        inner = select(Comment.id).where(*_conditions(query, session, query.tab.status))
+        return len(_search_keys(query, session, before_id=None, limit=cap, oldest_first=False))
+    inner = select(Comment.id).where(*_conditions(query, session, query.tab.status))
     if cap is not None:
         inner = inner.limit(cap)
     return int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
@@ -336,27 +493,15 @@ def page(
 
     ``oldest_first=True`` from ``after=None`` is "jump to the end" (reverse it to show).
     """
-    columns = (Comment.created_at, Comment.id)
-    if query.is_search and _is_postgres(session):
-        return _postgres_search_keys(
+    if query.is_search:
+        return _search_keys(
             query,
             session,
             before_id=None if after is None else int(after.id),
             limit=limit,
             oldest_first=oldest_first,
         )
-    if query.is_search:
-        search_id = _search_id(session)
-        statement = _search_select(query, session, *columns)
-        if after is not None:
-            statement = statement.where(
-                search_id > after.id if oldest_first else search_id < after.id
-            )
-        statement = statement.order_by(search_id.asc() if oldest_first else search_id.desc()).limit(
-            limit
-        )
-        return [QueueKey(moment, CommentId(found)) for moment, found in session.execute(statement)]
-    statuses = [query.tab.status] if query.tab.status is not None else list(CommentStatus)
+    statuses = _tab_statuses(query.tab)
     merged: list[QueueKey] = []
     for status in statuses:
         status_statement: _AnySelect = select(Comment.created_at, Comment.id)
@@ -410,33 +555,27 @@ def window(
 def _offset_ids(
     query: QueueQuery, session: Session, offset: int, limit: int, *, oldest_first: bool
 ) -> list[CommentId]:
-    if query.is_search and _is_postgres(session):
-        keys = _postgres_search_keys(
+    if query.is_search:
+        keys = _search_keys(
             query, session, before_id=None, limit=offset + limit, oldest_first=oldest_first
         )
         return [key.id for key in keys[offset:]]
-    if query.is_search:
-        search_id = _search_id(session)
-        statement = _search_select(query, session, Comment.id).order_by(
-            search_id.asc() if oldest_first else search_id.desc()
-        )
-    else:
-        statement = _ordered(
-            select(Comment.id).where(*_conditions(query, session, query.tab.status)),
-            oldest_first=oldest_first,
-        )
+    statement = _ordered(
+        select(Comment.id).where(*_conditions(query, session, query.tab.status)),
+        oldest_first=oldest_first,
+    )
     return [CommentId(found) for found in session.scalars(statement.offset(offset).limit(limit))]
 
 
 def queue_ids(query: QueueQuery, *, session: Session, limit: int | None = None) -> list[CommentId]:
     """Every id of a view in order, for a model that holds them all (~8 bytes each)."""
     if query.is_search:
-        statement = _search_select(query, session, Comment.id).order_by(_search_id(session).desc())
-    else:
-        statement = _ordered(
-            select(Comment.id).where(*_conditions(query, session, query.tab.status)),
-            oldest_first=False,
-        )
+        keys = _search_keys(query, session, before_id=None, limit=limit, oldest_first=False)
+        return [key.id for key in keys]
+    statement = _ordered(
+        select(Comment.id).where(*_conditions(query, session, query.tab.status)),
+        oldest_first=False,
+    )
     if limit is not None:
         statement = statement.limit(limit)
     return [CommentId(found) for found in session.scalars(statement)]

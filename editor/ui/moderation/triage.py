@@ -9,6 +9,7 @@ Each action is one entry on the undo stack; ``z`` reverts the latest batch.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from editor.core.store import Store
     from editor.ui.background import BackgroundRunner
     from editor.ui.moderation.queue_view import QueueView
+
+_log = logging.getLogger(__name__)
 
 ACTION_PAST = {
     ModerationAction.APPROVE: "Approved",
@@ -143,6 +146,7 @@ class Triage(QObject):
             on_failure=lambda error: self._refused(entry, error),
             lane=Lane.STORE,
         )
+        self._index_moved_comments()
 
     def act_on_author(
         self, comment_id: int, author: str, action: ModerationAction, *, in_tab: bool
@@ -191,6 +195,7 @@ class Triage(QObject):
             on_failure=lambda error: self._refused(entry, error),
             lane=Lane.STORE,
         )
+        self._index_moved_comments()
 
     def _refused(self, entry: UndoEntry, error: BaseException) -> None:
         if entry in self.undo_stack:
@@ -244,3 +249,37 @@ class Triage(QObject):
                 self._queue.reload(keep_current=True)
 
         self._runner.run("undo moderation", work, on_success=done, on_failure=failed)
+        self._index_moved_comments()
+
+    # --- search index -----------------------------------------------------------
+
+    def _index_moved_comments(self) -> None:
+        """Queued behind an action in the store lane: move the moderated comments' words to
+        their new status's search index, a batch per job, so a load asked for meanwhile
+        waits for one batch (~30 ms), not for all of them."""
+        store = self._store
+        if store is None:
+            return
+
+        def work() -> int:
+            from editor.core.moderation.search_index import index_moved_comments
+
+            with store.session_factory.begin() as session:
+                return index_moved_comments(session)
+
+        def done(waiting: int) -> None:
+            if waiting and store is self._store:
+                self._index_moved_comments()
+
+        def failed(error: BaseException) -> None:
+            # Searches read waiting comments beside the index, so they stay right; the next
+            # action tries again.
+            _log.warning("Moving moderated comments in the search index failed: %s", error)
+
+        self._runner.run(
+            "index moderated comments for search",
+            work,
+            on_success=done,
+            on_failure=failed,
+            lane=Lane.STORE,
+        )

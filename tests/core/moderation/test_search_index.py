@@ -76,3 +76,27 @@ def test_comments_imported_from_a_file_are_searchable(
         report = import_comments(path, session=session, spam_filter=None)
     assert len(report.received) == 2
     assert len(_found(store, "culvert")) == 2
+
+
+def test_a_status_changed_within_the_block_is_indexed_under_the_new_one(
+    store: Store, articles: tuple[int, int]
+) -> None:
+    from sqlalchemy import update
+
+    from editor.core.models import CommentStatus
+    from editor.core.moderation.search_index import index_moved_comments
+
+    with store.session_factory.begin() as session, comments_indexed_at_the_end(session):
+        comment = Comment(article_id=articles[0], body="penstock held", status=CommentStatus.SPAM)
+        session.add(comment)
+        session.flush()
+        session.execute(
+            update(Comment).where(Comment.id == comment.id).values(status=CommentStatus.APPROVED)
+        )
+        comment_id = comment.id
+    with store.session_factory.begin() as session:
+        index_moved_comments(session)
+    with store.session_factory() as session:
+        for tab, expected in ((QueueTab.APPROVED, [comment_id]), (QueueTab.SPAM, [])):
+            query = QueueQuery(tab, search="penstock")
+            assert queue.queue_ids(query, session=session) == expected

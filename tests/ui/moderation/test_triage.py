@@ -6,8 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from editor.core.models import CommentStatus, ModerationEvent
-from editor.core.moderation.queue import QueueTab
+from editor.core.models import Comment, CommentStatus, ModerationEvent
+from editor.core.moderation import queue
+from editor.core.moderation.queue import QueueQuery, QueueTab
+from editor.core.moderation.search_index import moved_comments_waiting
 from editor.core.moderation.service import ModerationAction, moderate
 from editor.core.store import Store
 from editor.ui.background import BackgroundRunner
@@ -94,6 +96,14 @@ def test_marked_comments_go_together_and_come_back_together(
     assert sorted(moderated.args[0].comment_ids) == sorted([ids[0], ids[2]])
     assert shown_ids(pane) == [ids[1], *ids[3:]]
     assert pane.model.marked == {} and pane.marked_label.text() == ""
+    # Behind the action in the store lane, their words move to the Trash search index.
+    settle(qtbot, runner)
+    with demo_store.session_factory() as session:
+        assert moved_comments_waiting(session) == 0
+        for comment_id in (ids[0], ids[2]):
+            word = max(_words(demo_store, comment_id), key=len)
+            trash = QueueQuery(QueueTab.TRASH, search=word)
+            assert comment_id in queue.queue_ids(trash, session=session)
     with qtbot.waitSignal(pane.undone, timeout=5_000) as undone:
         qtbot.keyClick(pane.table, "z")
     assert sorted(undone.args[0].comment_ids) == sorted([ids[0], ids[2]])
@@ -220,3 +230,9 @@ def test_question_mark_lists_the_shortcuts_and_slash_searches(
     assert pane.undo_stack == []
     qtbot.keyClick(pane.search_field, Qt.Key.Key_Escape)
     assert pane.table.hasFocus()
+
+
+def _words(store: Store, comment_id: int) -> list[str]:
+    with store.session_factory() as session:
+        body = session.get_one(Comment, comment_id).body
+    return [word for word in body.split() if word.isalpha()]
