@@ -225,6 +225,7 @@ def _measure_store(store: Any, prefix: str) -> list[Figure]:
     from editor.core.moderation.intake import IncomingComment, judge_comments
     from editor.core.moderation.learning import SharedSpamFilter, lesson_for_comment
     from editor.core.moderation.queue import QueueQuery, QueueTab
+    from editor.core.moderation.search_index import index_moved_comments
     from editor.core.moderation.service import ModerationAction, moderate
 
     figures: list[Figure] = []
@@ -339,6 +340,23 @@ def _measure_store(store: Any, prefix: str) -> list[Figure]:
             expected_status=CommentStatus.PENDING,
         )
     figures.append(Figure(f"{prefix}.bulk_10000", time.perf_counter() - started, "s", 0.5))
+
+    # The bulk action's comments now wait for their words to move to the Spam index: a
+    # search meanwhile reads them beside it; then the batches the pane queues move them.
+    figures.append(
+        Figure(
+            f"{prefix}.search_first_page_with_10000_waiting",
+            _best_ms(lambda: search_first_page("storm", QueueTab.SPAM)),
+            "ms",
+            None,
+        )
+    )
+    started = time.perf_counter()
+    waiting = 1
+    while waiting:
+        with store.session_factory.begin() as session:
+            waiting = index_moved_comments(session)
+    figures.append(Figure(f"{prefix}.index_moved_10000", time.perf_counter() - started, "s", None))
 
     arrivals = [
         IncomingComment(

@@ -75,13 +75,15 @@ def index_moved_comments(session: Session, *, batch: int = MOVED_BATCH) -> int:
     ).scalar_one()
     if last is None:
         return 0
+    # CROSS JOIN and "+" make SQLite look the noted ids up: left to itself it walks every
+    # comment below the batch's last id, or every comment with the status.
     for status in CommentStatus:
         index = sqlite_search_table(status)
         session.execute(
             text(
                 f"INSERT INTO {index} ({index}, rowid, author_name, body) "
                 "SELECT 'delete', comment.id, comment.author_name, comment.body "
-                "FROM comment_search_moved JOIN comment ON comment.id = comment_id "
+                "FROM comment_search_moved CROSS JOIN comment ON comment.id = comment_id "
                 "WHERE comment_id <= :last AND indexed_status = :status "
                 "AND comment.status <> :status"
             ),
@@ -92,8 +94,8 @@ def index_moved_comments(session: Session, *, batch: int = MOVED_BATCH) -> int:
             text(
                 f"INSERT INTO {sqlite_search_table(status)} (rowid, author_name, body) "
                 "SELECT comment.id, comment.author_name, comment.body "
-                "FROM comment_search_moved JOIN comment ON comment.id = comment_id "
-                "WHERE comment_id <= :last AND comment.status = :status "
+                "FROM comment_search_moved CROSS JOIN comment ON comment.id = comment_id "
+                "WHERE comment_id <= :last AND +comment.status = :status "
                 "AND indexed_status <> :status"
             ),
             {"last": last, "status": status.value},

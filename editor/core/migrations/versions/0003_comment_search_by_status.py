@@ -180,9 +180,12 @@ POSTGRESQL_UPGRADE = (
     """
     CREATE FUNCTION comment_search_moved_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        -- EXCEPT hashes both sides; a join of transition tables (no statistics, no
+        -- index) was planned as a nested loop: 3.8 s for 10,000 rows.
         INSERT INTO comment_search_moved (comment_id)
-        SELECT new_rows.id FROM new_rows JOIN old_rows ON old_rows.id = new_rows.id
-        WHERE new_rows.status <> old_rows.status
+        SELECT changed.id FROM (
+            SELECT id, status FROM new_rows EXCEPT SELECT id, status FROM old_rows
+        ) AS changed
         ON CONFLICT DO NOTHING;
         RETURN NULL;
     END
