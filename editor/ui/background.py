@@ -9,19 +9,37 @@ operation's ``on_success`` / ``on_failure`` callbacks.
 
 from __future__ import annotations
 
+import collections
 import enum
 import itertools
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+    Slot,
+)
 
 
 class Lane(enum.Enum):
     STORE = "store"  # one thread: every unit of work against the store, in order
     COMPUTE = "compute"  # the shared pool: rendering, images, anything CPU-bound
+
+
+# The longest a job started with ``after_paint`` waits for the UI thread: only reached
+# when the UI thread blocks on the pool itself (``wait_for_done`` at shutdown, in tests).
+PAINT_WAIT_LIMIT_S = 0.1
+
+_FRAME_PAINTED = QEvent.Type(QEvent.registerEventType())
 
 
 class _Relay(QObject):
@@ -31,16 +49,44 @@ class _Relay(QObject):
     succeeded = Signal(int, object)
     failed = Signal(int, object)
 
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._paint_gates: collections.deque[threading.Event] = collections.deque()
+
+    def open_after_paint(self, gate: threading.Event) -> None:
+        # Qt posts a window's repaint at low priority, so an event posted after it at the
+        # same priority is delivered after the repaint.
+        self._paint_gates.append(gate)
+        QCoreApplication.postEvent(
+            self, QEvent(_FRAME_PAINTED), Qt.EventPriority.LowEventPriority.value
+        )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _FRAME_PAINTED:
+            if self._paint_gates:
+                self._paint_gates.popleft().set()
+            return True
+        return super().event(event)
+
 
 class _Job(QRunnable):
-    def __init__(self, operation_id: int, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(
+        self,
+        operation_id: int,
+        work: Callable[[], Any],
+        relay: _Relay,
+        gate: threading.Event | None = None,
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._operation_id = operation_id
         self._work = work
         self._relay = relay
+        self._gate = gate
 
     def run(self) -> None:
+        if self._gate is not None:
+            self._gate.wait(PAINT_WAIT_LIMIT_S)
         work, self._work = self._work, _finished_work
         try:
             result = work()
@@ -88,15 +134,24 @@ class BackgroundRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
         lane: Lane = Lane.STORE,
+        after_paint: bool = False,
     ) -> None:
         """Run ``work`` in ``lane``; exactly one of the callbacks is then called on the UI thread.
 
         Without ``on_failure`` the error goes to ``operation_failed`` for the window to show.
+        With ``after_paint`` the work keeps its place in the lane but starts only once the UI
+        thread has painted what the caller just changed: a worker running Python takes the
+        interpreter lock from the paint's model calls, and made a keypress's repaint take
+        twice as long.
         """
         operation_id = next(self._next_id)
         self._operations[operation_id] = _Operation(name, on_success, on_failure)
         pool = self._store_pool if lane is Lane.STORE else self._compute_pool
-        pool.start(_Job(operation_id, work, self._relay))
+        gate = None
+        if after_paint:
+            gate = threading.Event()
+            self._relay.open_after_paint(gate)
+        pool.start(_Job(operation_id, work, self._relay, gate))
 
     @Slot(int, object)
     def _succeeded(self, operation_id: int, result: object) -> None:

@@ -145,6 +145,7 @@ class Triage(QObject):
             on_success=self.moderated.emit,
             on_failure=lambda error: self._refused(entry, error),
             lane=Lane.STORE,
+            after_paint=True,
         )
         self._index_moved_comments()
 
