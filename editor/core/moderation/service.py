@@ -21,7 +21,7 @@ import enum
 import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -183,6 +183,18 @@ def _conflict(session: Session, expected: Mapping[int, CommentStatus]) -> Modera
     return ModerationConflict(changed or {CommentId(next(iter(expected))): None})
 
 
+def _not_moved(
+    moves: Mapping[int, tuple[CommentStatus, CommentStatus]], moved: set[int]
+) -> dict[int, CommentStatus]:
+    # What the moderator expected of the comments this write has not moved: the ones it
+    # did move now read as moved by this very transaction, which is no conflict.
+    return {
+        comment_id: from_status
+        for comment_id, (from_status, _) in moves.items()
+        if comment_id not in moved
+    }
+
+
 def _event_rows(
     source_ids: Any,
     *,
@@ -219,6 +231,7 @@ def _apply(
     Raises ``ModerationConflict`` if any comment is no longer in its ``from`` status.
     """
     comments = _comment_table()
+    moved_so_far: set[int] = set()
     groups: dict[tuple[CommentStatus, CommentStatus], list[int]] = defaultdict(list)
     for comment_id, pair in moves.items():
         groups[pair].append(comment_id)
@@ -271,18 +284,19 @@ def _apply(
             if _is_postgres(session):
                 # One statement: the events come from the rows the UPDATE really moved.
                 moved = moving.returning(comments.c.id).cte("moved")
-                recorded = session.execute(
+                recorded = session.scalars(
                     insert(_event_table())
                     .from_select(event_columns, events_for(moved.c.id))
-                    # rowcount is not reported through a data-modifying CTE: count the rows.
-                    .returning(literal(1))
+                    .returning(_event_table().c.comment_id)
                 ).all()
+                moved_so_far.update(recorded)
                 if len(recorded) != len(chunk):
-                    raise _conflict(session, dict.fromkeys(chunk, from_status))
+                    raise _conflict(session, _not_moved(moves, moved_so_far))
                 continue
-            result = session.execute(moving)
-            if result.rowcount != len(chunk):  # type: ignore[attr-defined]
-                raise _conflict(session, dict.fromkeys(chunk, from_status))
+            moved_now = session.scalars(moving.returning(comments.c.id)).all()
+            moved_so_far.update(moved_now)
+            if len(moved_now) != len(chunk):
+                raise _conflict(session, _not_moved(moves, moved_so_far))
             session.execute(
                 insert(ModerationEvent).from_select(
                     event_columns,
@@ -307,38 +321,32 @@ def refresh_comment_counts(session: Session, comment_ids: Iterable[int]) -> None
     ids = sorted(set(comment_ids))
     if not ids:
         return
-    article_ids: set[int] = set()
-    for chunk in _chunks(ids):
-        article_ids.update(
-            session.scalars(select(Comment.article_id).where(Comment.id.in_(chunk)).distinct())
-        )
     approved = (
         select(func.count())
         .select_from(Comment)
         .where(Comment.article_id == Article.id, Comment.status == CommentStatus.APPROVED)
         .scalar_subquery()
     )
-    for chunk in _chunks(sorted(article_ids)):
+    # One statement per chunk of comments (one round trip for a single approval); an
+    # article whose comments span two chunks of a bulk action is simply counted twice.
+    for chunk in _chunks(ids):
+        their_articles = select(Comment.article_id).where(_among(session, Comment.id, chunk))
         session.execute(
             update(Article)
-            .where(Article.id.in_(chunk))
+            .where(Article.id.in_(their_articles))
             .values(comment_count=approved, updated_at=Article.updated_at)
             .execution_options(synchronize_session=False)
         )
 
 
-def _lessons(
-    session: Session,
-    ids: Sequence[int],
-    *,
-    untrain: Mapping[int, bool | None],
-    train: Mapping[int, bool | None],
-) -> list[Lesson]:
-    """Lessons for the first ``MAX_LESSONS_PER_BATCH`` distinct bodies among ``ids``.
+# (untrain, train) for a comment, given who moderated it last: True spam, False ham, None nothing.
+_Labels = Callable[[int, str | None], tuple[bool | None, bool | None]]
 
-    ``untrain[id]`` / ``train[id]`` is True for spam, False for ham, None for nothing.
-    """
-    wanted = sorted(i for i in ids if untrain.get(i) is not None or train.get(i) is not None)
+
+def _lessons(session: Session, candidates: Sequence[int], labels: _Labels) -> list[Lesson]:
+    """Lessons for the first ``MAX_LESSONS_PER_BATCH`` distinct bodies among ``candidates``
+    that ``labels`` gives something to learn or unlearn."""
+    wanted = sorted(candidates)
     lessons: list[Lesson] = []
     seen_bodies: set[str] = set()
     start = 0
@@ -353,17 +361,19 @@ def _lessons(
                 Comment.author_email,
                 Comment.author_url,
                 Comment.author_ip,
+                Comment.moderated_by,
             )
             .where(Comment.id.in_(chunk))
             .order_by(Comment.id)
         )
-        for comment_id, body, name, email, url, ip in rows:
-            if body in seen_bodies:
+        for comment_id, body, name, email, url, ip, moderated_by in rows:
+            untrain, train = labels(comment_id, moderated_by)
+            if (untrain is None and train is None) or body in seen_bodies:
                 continue
             if len(seen_bodies) >= MAX_LESSONS_PER_BATCH:
                 break
             seen_bodies.add(body)
-            for label, weight in ((untrain.get(comment_id), -1), (train.get(comment_id), 1)):
+            for label, weight in ((untrain, -1), (train, 1)):
                 if label is not None:
                     lessons.append(
                         lesson_for_comment(
@@ -398,41 +408,49 @@ def moderate(
     """
     ids = sorted(set(comment_ids))
     target = action.target
-    current = _read_current(session, ids)
-    if isinstance(expected_status, CommentStatus):
-        expected: dict[int, CommentStatus] = dict.fromkeys(ids, expected_status)
-    elif expected_status is not None:
-        expected = {comment_id: expected_status[comment_id] for comment_id in ids}
-    else:
+    if expected_status is None:
+        current = _read_current(session, ids)
+        missing = [comment_id for comment_id in ids if comment_id not in current]
+        if missing:
+            raise ModerationConflict({CommentId(comment_id): None for comment_id in missing})
         expected = {comment_id: found.status for comment_id, found in current.items()}
-    missing = [comment_id for comment_id in ids if comment_id not in current]
-    stale = {
-        comment_id: status
-        for comment_id, status in expected.items()
-        if comment_id in current and current[comment_id].status is not status
-    }
-    if missing or stale:
-        raise ModerationConflict(
-            {CommentId(comment_id): None for comment_id in missing}
-            | {CommentId(comment_id): current[comment_id].status for comment_id in stale}
-        )
+    elif isinstance(expected_status, CommentStatus):
+        expected = dict.fromkeys(ids, expected_status)
+    else:
+        expected = {comment_id: expected_status[comment_id] for comment_id in ids}
+    # The conditional UPDATE checks the comments that move; one the moderator saw already
+    # in the target status is checked here (rarely any, so usually no read at all).
+    staying = [comment_id for comment_id in ids if expected[comment_id] is target]
+    if staying and expected_status is not None:
+        now = _read_current(session, staying)
+        if any(
+            comment_id not in now or now[comment_id].status is not target for comment_id in staying
+        ):
+            raise _conflict(session, expected)
     moves = {
         comment_id: (status, target) for comment_id, status in expected.items() if status != target
     }
     if not moves:
         return ModerationResult(batch=None, changes=(), lessons=0)
-    batch = str(uuid.uuid4())
-    _apply(session, moves, actor=actor, action=action.value, batch=batch, at=utc_now())
+    train_label = _LABELLED.get(target)
+
+    def labels(comment_id: int, moderated_by: str | None) -> tuple[bool | None, bool | None]:
+        # Moving a comment away from a moderator's verdict takes that lesson back.
+        from_status = moves[comment_id][0]
+        return (_LABELLED.get(from_status) if moderated_by is not None else None), train_label
+
+    # Read before the write, which replaces who moderated each comment last.
     lessons = _lessons(
         session,
-        list(moves),
-        untrain={
-            comment_id: _LABELLED.get(from_status)
+        [
+            comment_id
             for comment_id, (from_status, _) in moves.items()
-            if current[comment_id].moderated_by is not None
-        },
-        train=dict.fromkeys(moves, _LABELLED.get(target)),
+            if train_label is not None or from_status in _LABELLED
+        ],
+        labels,
     )
+    batch = str(uuid.uuid4())
+    _apply(session, moves, actor=actor, action=action.value, batch=batch, at=utc_now())
     if spam_filter is not None:
         spam_filter.learn(lessons, session=session)
     return ModerationResult(
@@ -534,16 +552,14 @@ def undo(
         at=utc_now(),
         restore_from_event_before=first_event,
     )
-    lessons = _lessons(
-        session,
-        list(moves),
-        untrain={comment_id: _LABELLED.get(now) for comment_id, (now, _) in moves.items()},
-        train={
-            comment_id: _LABELLED.get(before)
-            for comment_id, (_, before) in moves.items()
-            if comment_id in had_moderator_before
-        },
-    )
+
+    def labels(comment_id: int, _moderated_by: str | None) -> tuple[bool | None, bool | None]:
+        now, before = moves[comment_id]
+        return _LABELLED.get(now), (
+            _LABELLED.get(before) if comment_id in had_moderator_before else None
+        )
+
+    lessons = _lessons(session, list(moves), labels)
     if spam_filter is not None:
         spam_filter.learn(lessons, session=session)
     return ModerationResult(

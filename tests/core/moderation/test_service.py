@@ -266,3 +266,82 @@ def test_relabelling_a_moderated_comment_moves_its_lesson(
             "win a free cruise now", author_name="Reader", author_email="reader0@example.org"
         )
         assert all(model.counts[token] == (0, 1) for token in tokens)
+
+
+def test_a_conflict_in_a_later_chunk_names_only_the_comment_someone_else_moved(
+    store: Store, articles: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from editor.core.moderation import service
+
+    monkeypatch.setattr(service, "_CHUNK", 2)  # five comments, three statements
+    ids = add_comments(store, articles[0], 5)
+    with store.session_factory.begin() as session:
+        moderate([ids[3]], ModerationAction.SPAM, session=session, actor="Priya", spam_filter=None)
+    with pytest.raises(ModerationConflict) as raised, store.session_factory.begin() as session:
+        moderate(
+            ids,
+            ModerationAction.TRASH,
+            session=session,
+            actor="Sam",
+            spam_filter=None,
+            expected_status=CommentStatus.PENDING,
+        )
+    # The first chunk was already moved when the second found the stale comment: those
+    # two read as trash inside the failed transaction and must not be reported.
+    assert raised.value.current == {ids[3]: CommentStatus.SPAM}
+    assert statuses(store, ids) == [CommentStatus.PENDING] * 3 + [
+        CommentStatus.SPAM,
+        CommentStatus.PENDING,
+    ]
+
+
+def test_a_comment_seen_in_the_target_status_but_moved_since_is_a_conflict(
+    store: Store, articles: tuple[int, int]
+) -> None:
+    ids = add_comments(store, articles[0], 2, status=CommentStatus.SPAM)
+    with store.session_factory.begin() as session:
+        moderate(
+            [ids[0]], ModerationAction.APPROVE, session=session, actor="Priya", spam_filter=None
+        )
+    with pytest.raises(ModerationConflict) as raised, store.session_factory.begin() as session:
+        moderate(
+            ids,
+            ModerationAction.SPAM,
+            session=session,
+            actor="Sam",
+            spam_filter=None,
+            expected_status=CommentStatus.SPAM,
+        )
+    assert raised.value.current == {ids[0]: CommentStatus.APPROVED}
+
+
+def test_a_verdict_on_a_comment_no_moderator_judged_takes_nothing_back(
+    store: Store, articles: tuple[int, int], spam_filter: SharedSpamFilter
+) -> None:
+    # Approved at intake (no moderator): marking it spam teaches spam and unlearns nothing,
+    # so who moderated it must be read before the write replaces it.
+    body = "win a free cruise now"
+    [at_intake] = add_comments(store, articles[0], 1, body=body, status=CommentStatus.APPROVED)
+    [judged] = add_comments(store, articles[0], 1, body=body)
+    with store.session_factory.begin() as session:
+        moderate(
+            [judged],
+            ModerationAction.APPROVE,
+            session=session,
+            actor="Priya",
+            spam_filter=spam_filter,
+            expected_status=CommentStatus.PENDING,
+        )
+    with store.session_factory.begin() as session:
+        moderate(
+            [at_intake],
+            ModerationAction.SPAM,
+            session=session,
+            actor="Sam",
+            spam_filter=spam_filter,
+            expected_status=CommentStatus.APPROVED,
+        )
+        model = spam_filter.model(session=session)
+        assert model.documents == [1, 1]
+        tokens = comment_features(body, author_name="Reader", author_email="reader0@example.org")
+        assert all(model.counts[token] == (1, 1) for token in tokens)
