@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy import Enum as SqlEnum
 from sqlalchemy.engine import Dialect
@@ -263,7 +264,13 @@ class Comment(Base):
         Index("ix_comment_article_id_status", "article_id", "status"),
         Index("ix_comment_author_email", "author_email"),
         Index("ix_comment_author_ip", "author_ip"),
-        Index("ix_comment_parent_id", "parent_id"),
+        # Replies only: most comments have no parent, and nothing looks up a NULL one.
+        Index(
+            "ix_comment_parent_id",
+            "parent_id",
+            postgresql_where=text("parent_id IS NOT NULL"),
+            sqlite_where=text("parent_id IS NOT NULL"),
+        ),
     )
 
 

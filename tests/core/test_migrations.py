@@ -25,3 +25,21 @@ def test_migrations_go_down_and_up_again(store: Store) -> None:
         command.downgrade(config, "base")
         command.upgrade(config, "head")
     assert store.schema_revision() == SCHEMA_HEAD
+
+
+def test_the_parent_index_holds_replies_only(store: Store) -> None:
+    # A million NULL parents made every status change write into this index.
+    from sqlalchemy import text
+
+    with store.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            definition = connection.scalar(
+                text("SELECT sql FROM sqlite_master WHERE name = 'ix_comment_parent_id'")
+            )
+        else:
+            definition = connection.scalar(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_comment_parent_id'")
+            )
+    assert "parent_id IS NOT NULL" in " ".join(str(definition).split()).replace("(", "").replace(
+        ")", ""
+    )

@@ -4,7 +4,7 @@
 ``tests/core/test_migrations.py`` checks it names the newest migration.
 """
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 
 # Tables, indexes and triggers that only a migration can describe (an SQLite
 # FTS5 index and its shadow tables, PostgreSQL expression indexes): ``alembic
