@@ -43,6 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from editor.core.models import Article, Comment, CommentId, CommentStatus
+
+# The detail pane's queries live in detail.py; these names stay importable from here.
 from editor.core.moderation.detail import (
     EXCERPT_CHARS,
     CommentDetail,
@@ -52,8 +54,6 @@ from editor.core.moderation.detail import (
     excerpt,
     thread,
 )
-
-# The detail pane's queries live in detail.py; these names stay importable from here.
 from editor.core.moderation.search_index import sqlite_search_table
 
 _CHUNK = 900
@@ -217,15 +217,9 @@ def _sqlite_search_keys(
 
     found: list[QueueKey] = []
     for status in statuses:
-        index = table(sqlite_search_table(status), column("rowid"))
-        statement = (
-            select(Comment.created_at, Comment.id)
-            .select_from(index)
-            .join(Comment, Comment.id == index.c.rowid)
-            .where(literal_column(index.name).op("MATCH")(matching), *conditions)
+        index, statement = _sqlite_index_matches(
+            status, matching, conditions, one_tab, Comment.created_at, Comment.id
         )
-        if one_tab:  # words indexed here of comments that have since left the tab
-            statement = statement.where(Comment.status == status)
         if before_id is not None:
             statement = statement.where(beyond(index.c.rowid))
         statement = statement.order_by(
@@ -254,6 +248,29 @@ def _sqlite_search_keys(
                 break  # the ids come in order: the rest are past this page
     found.sort(key=lambda key: key.id, reverse=not oldest_first)
     return found if limit is None else found[:limit]
+
+
+def _sqlite_index_matches(
+    status: CommentStatus,
+    matching: str,
+    conditions: Sequence[ColumnElement[bool]],
+    in_tab_only: bool,
+    *columns: Any,
+) -> tuple[Any, _AnySelect]:
+    """The comments whose words ``status``'s FTS5 index holds and match, and that index.
+
+    ``in_tab_only`` drops those that have left the status since their words were indexed.
+    """
+    index = table(sqlite_search_table(status), column("rowid"))
+    statement = (
+        select(*columns)
+        .select_from(index)
+        .join(Comment, Comment.id == index.c.rowid)
+        .where(literal_column(index.name).op("MATCH")(matching), *conditions)
+    )
+    if in_tab_only:
+        statement = statement.where(Comment.status == status)
+    return index, statement
 
 
 def _sqlite_moved_matches(
@@ -377,15 +394,25 @@ def _postgres_all_matches(
     beyond = None
     if before_id is not None:
         beyond = lambda key: key > before_id if oldest_first else key < before_id  # noqa: E731
+    statement = _postgres_matching_comments(
+        query, session, beyond, Comment.created_at, Comment.id
+    ).order_by(Comment.id.asc() if oldest_first else Comment.id.desc())
+    return [QueueKey(moment, CommentId(key)) for moment, key in session.execute(statement)]
+
+
+def _postgres_matching_comments(
+    query: QueueQuery,
+    session: Session,
+    beyond: Callable[[Any], ColumnElement[bool]] | None,
+    *columns: Any,
+) -> _AnySelect:
     matches = _postgres_index_matches(query, beyond)
-    statement = (
-        select(Comment.created_at, Comment.id)
+    return (
+        select(*columns)
         .select_from(matches)
         .join(Comment, Comment.id == matches.c.comment_id)
         .where(*_conditions(query, session, query.tab.status))
-        .order_by(Comment.id.asc() if oldest_first else Comment.id.desc())
     )
-    return [QueueKey(moment, CommentId(key)) for moment, key in session.execute(statement)]
 
 
 def _postgres_index_matches(
@@ -471,13 +498,7 @@ def _search_count(query: QueueQuery, session: Session, cap: int | None) -> int:
         return int(session.scalar(select(func.count()).select_from(matches.subquery())) or 0)
 
     if _is_postgres(session):
-        found = _postgres_index_matches(query, None)
-        return counted(
-            select(Comment.id)
-            .select_from(found)
-            .join(Comment, Comment.id == found.c.comment_id)
-            .where(*_conditions(query, session, query.tab.status))
-        )
+        return counted(_postgres_matching_comments(query, session, None, Comment.id))
     matching = _fts5_query(query.search_terms)
     statuses = _tab_statuses(query.tab)
     conditions = _conditions(query, session, None)
@@ -487,15 +508,9 @@ def _search_count(query: QueueQuery, session: Session, cap: int | None) -> int:
         return len(keys)
     total = 0
     for status in statuses:
-        index = table(sqlite_search_table(status), column("rowid"))
-        matches = (
-            select(Comment.id)
-            .select_from(index)
-            .join(Comment, Comment.id == index.c.rowid)
-            .where(literal_column(index.name).op("MATCH")(matching), *conditions)
+        _, matches = _sqlite_index_matches(
+            status, matching, conditions, len(statuses) == 1, Comment.id
         )
-        if len(statuses) == 1:
-            matches = matches.where(Comment.status == status)
         total += counted(matches)
         if cap is not None and total >= cap:
             return cap

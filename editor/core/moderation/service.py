@@ -173,13 +173,22 @@ def _read_current(session: Session, ids: Sequence[int]) -> dict[int, _Current]:
     return current
 
 
-def _conflict(session: Session, expected: Mapping[int, CommentStatus]) -> ModerationConflict:
+def _changed(
+    session: Session, expected: Mapping[int, CommentStatus]
+) -> dict[CommentId, CommentStatus | None]:
+    """The comments no longer in the status expected of them: their status now, or None
+    for one that is gone."""
     now = _read_current(session, list(expected))
     changed: dict[CommentId, CommentStatus | None] = {}
     for comment_id, status in expected.items():
         found = now.get(comment_id)
         if found is None or found.status is not status:
             changed[CommentId(comment_id)] = None if found is None else found.status
+    return changed
+
+
+def _conflict(session: Session, expected: Mapping[int, CommentStatus]) -> ModerationConflict:
+    changed = _changed(session, expected)
     return ModerationConflict(changed or {CommentId(next(iter(expected))): None})
 
 
@@ -421,12 +430,12 @@ def moderate(
     # The conditional UPDATE checks the comments that move; one the moderator saw already
     # in the target status is checked here (rarely any, so usually no read at all).
     staying = [comment_id for comment_id in ids if expected[comment_id] is target]
-    if staying and expected_status is not None:
-        now = _read_current(session, staying)
-        if any(
-            comment_id not in now or now[comment_id].status is not target for comment_id in staying
-        ):
-            raise _conflict(session, expected)
+    if (
+        staying
+        and expected_status is not None
+        and _changed(session, dict.fromkeys(staying, target))
+    ):
+        raise _conflict(session, expected)
     moves = {
         comment_id: (status, target) for comment_id, status in expected.items() if status != target
     }
